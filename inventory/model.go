@@ -1,0 +1,175 @@
+// Package inventory is racksmith's model of a bare-metal fleet: sites, racks,
+// PDUs, servers and the roles they carry, read from HCL files. It loads and
+// validates a stack's inventory, analyses placement across failure domains
+// and power budgets, and edits inventory files in place for registration.
+//
+// It imports no other racksmith package and does no I/O beyond reading and
+// writing inventory files.
+package inventory
+
+import (
+	"net/netip"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Inventory is one stack's whole inventory: every .hcl file of its folder,
+// loaded together. Slices keep file order; lookups go through the maps.
+type Inventory struct {
+	Dir         string
+	Sites       []*Site
+	Racks       []*Rack
+	PDUs        []*PDU
+	Credentials []*Credential
+	Servers     []*Server
+	Roles       []*Role
+	Service     *Service
+
+	// Files holds the source of every loaded file by name, for diagnostics
+	// printed with their snippets.
+	Files map[string]*hcl.File
+}
+
+// Site is a datacenter. Its provisioning network is where the site's boot
+// server answers DHCP.
+type Site struct {
+	Name      string
+	Region    string
+	Address   string
+	Network   Network
+	DeclRange hcl.Range
+}
+
+// Network is a site's provisioning network.
+type Network struct {
+	Prefix     netip.Prefix // e.g. 10.10.0.0/24
+	Gateway    netip.Addr
+	BootServer netip.Addr // address of the site's boot server on this network
+	DNS        []netip.Addr
+	Range      hcl.Range
+}
+
+// Rack is a rack in a site, Height units tall.
+type Rack struct {
+	Name      string
+	Site      string
+	Height    int
+	DeclRange hcl.Range
+}
+
+// PDU is a power distribution unit on one feed ("A" or "B") of a site.
+// CapacityW is the continuous load it may carry, in watts.
+type PDU struct {
+	Name      string
+	Site      string
+	Rack      string // rack it is mounted in; empty for row/room PDUs
+	Feed      string // "A" or "B"
+	CapacityW int
+	Outlets   int
+	DeclRange hcl.Range
+}
+
+// Credential names BMC credentials. PasswordRef is a reference such as
+// "env:NAME" or "file:PATH" or "pulumi:KEY"; a literal password is an error.
+type Credential struct {
+	Name        string
+	Username    string
+	PasswordRef string
+	DeclRange   hcl.Range
+}
+
+// Server is one physical machine.
+type Server struct {
+	Name     string
+	Site     string
+	Rack     string
+	U        int // lowest rack unit it occupies
+	Height   int // in U
+	Model    string
+	Serial   string
+	Image    string
+	Roles    []string
+	Address  netip.Prefix // its address on the site's provisioning network, with prefix length
+	PSUs     []PSU
+	BMC      BMC
+	NICs     []NIC
+	Disks    []Disk
+	Storage  Storage
+	Comments string // free text, e.g. asset notes
+
+	DeclRange hcl.Range
+}
+
+// PSU is one power supply, plugged into an outlet of a PDU.
+type PSU struct {
+	PDU    string
+	Outlet int
+	Watts  int // typical draw of the server through this PSU when it carries the whole load
+	Range  hcl.Range
+}
+
+// BMC is how the server's baseboard management controller is reached.
+type BMC struct {
+	Address    netip.Addr
+	Port       int    // 623 for IPMI, 443 for Redfish, by default
+	Protocol   string // "ipmi" or "redfish"
+	Credential string // name of a credential block
+	Range      hcl.Range
+}
+
+// NIC is a network interface. MAC is normalized: lowercase, colon separated.
+type NIC struct {
+	Name    string
+	MAC     string
+	Purpose string // "provisioning", "public", "private", "storage"
+	Range   hcl.Range
+}
+
+// Disk is a physical disk, matched by serial where known, else by path and size.
+type Disk struct {
+	Name      string
+	Serial    string
+	Path      string
+	SizeBytes int64
+	Range     hcl.Range
+}
+
+// Storage is the layout the installer builds: a software RAID array over
+// named disks with LUKS2 on top.
+type Storage struct {
+	RAIDLevel  int      // 1, 5, 6 or 10
+	Disks      []string // names of Server.Disks
+	Encryption *Encryption
+	Range      hcl.Range
+}
+
+// Encryption is the LUKS2 layer over the root array.
+type Encryption struct {
+	Type           string   // "luks2"
+	Cipher         string   // default "aes-xts-plain64"
+	PBKDF          string   // "argon2id" (default) or "pbkdf2"
+	PBKDFIter      int      // with pbkdf2: forced iterations (lab)
+	KeySource      string   // "bootserver" or "tang"
+	Tang           []string // Tang server URLs
+	RecoveryEscrow string   // where the recovery passphrase is escrowed; empty for none
+	Range          hcl.Range
+}
+
+// Role is a service role and the redundancy it needs.
+type Role struct {
+	Name      string
+	Replicas  int      // wanted in total
+	PerSite   int      // wanted in each site it runs in (0: no per-site rule)
+	Sites     []string // sites it must run in; empty means every site
+	Spread    []string // failure domains that must not hold all instances: "site", "pdu", "rack"
+	Quorum    int      // members needed for the role to stay writable (0: no quorum)
+	DeclRange hcl.Range
+}
+
+// Service holds fleet-wide settings of the mail service the roles render.
+type Service struct {
+	Domains     []string          // mail domains served
+	PrimarySite string            // site of the primary database cluster
+	VIPs        map[string]string // site name -> floating address of its load balancers
+	DeclRange   hcl.Range
+}

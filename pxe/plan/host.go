@@ -1,0 +1,38 @@
+package plan
+
+import "time"
+
+// Install states of a host at the boot server.
+const (
+	StatePending    = "pending"     // intent registered, host not booted yet
+	StateInstalling = "installing"  // installer fetched its plan
+	StateInstalled  = "installed"   // result ok; next boot is local
+	StateFailed     = "failed"      // result not ok
+	StateWiped      = "wiped"       // wipe finished
+	StateQuarantine = "quarantined" // wipe failed: keep the host out of service
+	StateDiscovered = "discovered"  // unknown host reported its facts
+	StateBooted     = "booted"      // installed host reported booting from disk
+)
+
+// Intent is what the provider asks of the boot server for one host
+// (PUT /api/v1/hosts/{mac}). The Key is the LUKS passphrase, handed to the
+// installer once and kept sealed by the boot server for unlocking at boot.
+type Intent struct {
+	Mode Mode   `json:"mode"`
+	Plan *Plan  `json:"plan,omitempty"`
+	Key  string `json:"key,omitempty"` // secret: never logged, never returned
+}
+
+// Status is what the boot server knows of a host (GET /api/v1/hosts/{mac}).
+type Status struct {
+	MAC       string    `json:"mac"`
+	Hostname  string    `json:"hostname,omitempty"`
+	Mode      Mode      `json:"mode"`
+	State     string    `json:"state"`
+	Stage     string    `json:"stage,omitempty"`
+	Percent   int       `json:"percent,omitempty"`
+	Events    []Event   `json:"events,omitempty"`
+	Result    *Result   `json:"result,omitempty"`
+	Facts     *Facts    `json:"facts,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
