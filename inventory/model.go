@@ -45,6 +45,7 @@ type Network struct {
 	Prefix     netip.Prefix // e.g. 10.10.0.0/24
 	Gateway    netip.Addr
 	BootServer netip.Addr // address of the site's boot server on this network
+	BootURL    string     // base URL of the site's boot server HTTP, e.g. http://10.11.0.2:8080
 	DNS        []netip.Addr
 	Range      hcl.Range
 }

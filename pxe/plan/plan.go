@@ -33,6 +33,15 @@ type Plan struct {
 	Files      []File     `json:"files,omitempty"`
 	Bootloader string     `json:"bootloader"` // "extlinux" (BIOS), "grub-efi", "none"
 	After      string     `json:"after"`      // "poweroff" or "reboot"
+	Unlock     Unlock     `json:"unlock"`
+}
+
+// Unlock is how the installed host's initramfs gets its LUKS key at every
+// boot when the key source is the boot server: POST URL with the bearer
+// Token (a long-lived per-host token, distinct from the one-time install token).
+type Unlock struct {
+	URL   string `json:"url,omitempty"`
+	Token string `json:"token,omitempty"`
 }
 
 // Network is the host's identity on its provisioning network.
