@@ -35,4 +35,7 @@ type Status struct {
 	Result    *Result   `json:"result,omitempty"`
 	Facts     *Facts    `json:"facts,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// PlanHash identifies the intent the boot server holds (mode, plan and
+	// key digest): a PUT with the same hash changes nothing.
+	PlanHash string `json:"plan_hash,omitempty"`
 }
