@@ -38,6 +38,7 @@ type Site struct {
 	Address   string
 	Network   Network
 	DeclRange hcl.Range
+	Attrs     AttrRanges // range of each attribute set, by name
 }
 
 // Network is a site's provisioning network.
@@ -48,6 +49,7 @@ type Network struct {
 	BootURL    string     // base URL of the site's boot server HTTP, e.g. http://10.11.0.2:8080
 	DNS        []netip.Addr
 	Range      hcl.Range
+	Attrs      AttrRanges // range of each attribute set, by name
 }
 
 // Rack is a rack in a site, Height units tall.
@@ -56,6 +58,7 @@ type Rack struct {
 	Site      string
 	Height    int
 	DeclRange hcl.Range
+	Attrs     AttrRanges // range of each attribute set, by name
 }
 
 // PDU is a power distribution unit on one feed ("A" or "B") of a site.
@@ -66,8 +69,11 @@ type PDU struct {
 	Rack      string // rack it is mounted in; empty for row/room PDUs
 	Feed      string // "A" or "B"
 	CapacityW int
+	Amps      int // when given as amps × volts instead of watts
+	Volts     int
 	Outlets   int
 	DeclRange hcl.Range
+	Attrs     AttrRanges // range of each attribute set, by name
 }
 
 // Credential names BMC credentials. PasswordRef is a reference such as
@@ -77,6 +83,7 @@ type Credential struct {
 	Username    string
 	PasswordRef string
 	DeclRange   hcl.Range
+	Attrs       AttrRanges // range of each attribute set, by name
 }
 
 // Server is one physical machine.
@@ -99,6 +106,7 @@ type Server struct {
 	Comments string // free text, e.g. asset notes
 
 	DeclRange hcl.Range
+	Attrs     AttrRanges // range of each attribute set, by name
 }
 
 // PSU is one power supply, plugged into an outlet of a PDU.
@@ -107,6 +115,7 @@ type PSU struct {
 	Outlet int
 	Watts  int // typical draw of the server through this PSU when it carries the whole load
 	Range  hcl.Range
+	Attrs  AttrRanges // range of each attribute set, by name
 }
 
 // BMC is how the server's baseboard management controller is reached.
@@ -116,6 +125,7 @@ type BMC struct {
 	Protocol   string // "ipmi" or "redfish"
 	Credential string // name of a credential block
 	Range      hcl.Range
+	Attrs      AttrRanges // range of each attribute set, by name
 }
 
 // NIC is a network interface. MAC is normalized: lowercase, colon separated.
@@ -124,6 +134,7 @@ type NIC struct {
 	MAC     string
 	Purpose string // "provisioning", "public", "private", "storage"
 	Range   hcl.Range
+	Attrs   AttrRanges // range of each attribute set, by name
 }
 
 // Disk is a physical disk, matched by serial where known, else by path and size.
@@ -133,6 +144,7 @@ type Disk struct {
 	Path      string
 	SizeBytes int64
 	Range     hcl.Range
+	Attrs     AttrRanges // range of each attribute set, by name
 }
 
 // Storage is the layout the installer builds: a software RAID array over
@@ -142,6 +154,7 @@ type Storage struct {
 	Disks      []string // names of Server.Disks
 	Encryption *Encryption
 	Range      hcl.Range
+	Attrs      AttrRanges // range of each attribute set, by name
 }
 
 // Encryption is the LUKS2 layer over the root array.
@@ -154,6 +167,7 @@ type Encryption struct {
 	Tang           []string // Tang server URLs
 	RecoveryEscrow string   // where the recovery passphrase is escrowed; empty for none
 	Range          hcl.Range
+	Attrs          AttrRanges // range of each attribute set, by name
 }
 
 // Role is a service role and the redundancy it needs.
@@ -165,6 +179,7 @@ type Role struct {
 	Spread    []string // failure domains that must not hold all instances: "site", "pdu", "rack"
 	Quorum    int      // members needed for the role to stay writable (0: no quorum)
 	DeclRange hcl.Range
+	Attrs     AttrRanges // range of each attribute set, by name
 }
 
 // Service holds fleet-wide settings of the mail service the roles render.
@@ -173,4 +188,26 @@ type Service struct {
 	PrimarySite string            // site of the primary database cluster
 	VIPs        map[string]string // site name -> floating address of its load balancers
 	DeclRange   hcl.Range
+	Attrs       AttrRanges // range of each attribute set, by name
+}
+
+// AttrRanges records where each attribute of a block was written, so that
+// diagnostics point at the offending field rather than at the block.
+type AttrRanges []AttrRange
+
+// AttrRange is the source range of one attribute's expression.
+type AttrRange struct {
+	Name  string
+	Range hcl.Range
+}
+
+// Of returns the range of the named attribute, or fallback when it was not
+// set (for instance because a default applied).
+func (a AttrRanges) Of(name string, fallback hcl.Range) hcl.Range {
+	for _, r := range a {
+		if r.Name == name {
+			return r.Range
+		}
+	}
+	return fallback
 }

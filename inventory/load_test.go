@@ -1,0 +1,127 @@
+package inventory
+
+import (
+	"net/netip"
+	"path/filepath"
+	"testing"
+)
+
+func stackDir(name string) string { return filepath.Join("..", "stacks", name) }
+
+func mustLoad(t testing.TB, dir string) *Inventory {
+	t.Helper()
+	inv, diags := Load(dir)
+	if diags.HasErrors() {
+		t.Fatalf("Load(%s): %s", dir, diags.Error())
+	}
+	return inv
+}
+
+// The lab stack is what the boot server, the lab and the provider are built
+// against: check it says exactly what docs/contracts.md says.
+func TestLoadLabMatchesContract(t *testing.T) {
+	inv := mustLoad(t, stackDir("lab"))
+	if len(inv.Sites) != 2 || len(inv.Servers) != 4 || len(inv.PDUs) != 4 {
+		t.Fatalf("got %d sites, %d servers, %d PDUs; want 2, 4, 4", len(inv.Sites), len(inv.Servers), len(inv.PDUs))
+	}
+	nets := map[string]Network{}
+	for _, s := range inv.Sites {
+		nets[s.Name] = s.Network
+	}
+	if n := nets["fra1"]; n.Prefix != netip.MustParsePrefix("10.11.0.0/24") || n.BootServer != netip.MustParseAddr("10.11.0.2") || n.BootURL != "http://10.11.0.2:8080" {
+		t.Errorf("fra1 network = %+v", n)
+	}
+	if n := nets["ams1"]; n.Prefix != netip.MustParsePrefix("10.21.0.0/24") || n.BootServer != netip.MustParseAddr("10.21.0.2") || n.BootURL != "http://10.21.0.2:8080" {
+		t.Errorf("ams1 network = %+v", n)
+	}
+	want := map[string]struct{ addr, bmc string }{
+		"fra1-node1": {"10.11.0.21/24", "10.99.0.11"},
+		"fra1-node2": {"10.11.0.22/24", "10.99.0.12"},
+		"ams1-node1": {"10.21.0.21/24", "10.99.0.13"},
+		"ams1-node2": {"10.21.0.22/24", "10.99.0.14"},
+	}
+	for _, s := range inv.Servers {
+		w, ok := want[s.Name]
+		if !ok {
+			t.Errorf("unexpected server %q", s.Name)
+			continue
+		}
+		if s.Address.String() != w.addr || s.BMC.Address.String() != w.bmc || s.BMC.Port != 623 || s.BMC.Protocol != "ipmi" || s.BMC.Credential != "lab-bmc" {
+			t.Errorf("%s: address %s bmc %s:%d %s %s", s.Name, s.Address, s.BMC.Address, s.BMC.Port, s.BMC.Protocol, s.BMC.Credential)
+		}
+		if s.Image != "lab-busybox" || len(s.PSUs) != 2 || len(s.Disks) != 2 {
+			t.Errorf("%s: image %q, %d PSUs, %d disks", s.Name, s.Image, len(s.PSUs), len(s.Disks))
+		}
+		for i, d := range s.Disks {
+			if d.SizeBytes != 512<<20 || d.Serial != s.Name[:0]+"RS-"+s.Name+"-d"+string(rune('0'+i)) {
+				t.Errorf("%s disk %s: serial %q size %d", s.Name, d.Name, d.Serial, d.SizeBytes)
+			}
+		}
+		e := s.Storage.Encryption
+		if s.Storage.RAIDLevel != 1 || e == nil || e.Type != "luks2" || e.PBKDF != "pbkdf2" || e.PBKDFIter != 1000 || e.KeySource != "bootserver" {
+			t.Errorf("%s: storage %+v encryption %+v", s.Name, s.Storage, e)
+		}
+		if len(s.NICs) == 0 || s.NICs[0].MAC[:9] != "52:54:00:" {
+			t.Errorf("%s: NICs %+v", s.Name, s.NICs)
+		}
+	}
+	if len(inv.Credentials) != 1 || inv.Credentials[0].PasswordRef != "pulumi:bmcPassword" {
+		t.Errorf("credentials = %+v", inv.Credentials)
+	}
+}
+
+func TestLoadExample(t *testing.T) {
+	inv := mustLoad(t, stackDir("example"))
+	if len(inv.Servers) < 40 {
+		t.Fatalf("example has %d servers, want ≥ 40", len(inv.Servers))
+	}
+	if inv.Service == nil || inv.Service.PrimarySite != "fra1" || inv.Service.VIPs["ams1"] != "10.120.0.10" {
+		t.Fatalf("service = %+v", inv.Service)
+	}
+	for _, s := range inv.Servers {
+		if s.Image != "debian-12" {
+			t.Errorf("%s: image %q, want the variable's default debian-12", s.Name, s.Image)
+		}
+		for _, n := range s.NICs {
+			if norm, err := NormalizeMAC(n.MAC); err != nil || norm != n.MAC {
+				t.Errorf("%s %s: MAC %q not stored normalized", s.Name, n.Name, n.MAC)
+			}
+		}
+	}
+	for _, s := range inv.Sites {
+		if len(s.Network.DNS) != 2 {
+			t.Errorf("site %s: dns from local = %v", s.Name, s.Network.DNS)
+		}
+	}
+	for _, p := range inv.PDUs {
+		if p.CapacityW != 32*230 {
+			t.Errorf("pdu %s: capacity %d W, want 32 A × 230 V", p.Name, p.CapacityW)
+		}
+	}
+}
+
+func TestLocalsReferToEachOtherInAnyOrder(t *testing.T) {
+	inv, diags := LoadSources("mem", map[string][]byte{"a.hcl": []byte(`
+locals {
+  b = "${local.a}-r1"
+}
+locals {
+  a = lower(var.site)
+}
+variable "site" { default = "FRA1" }
+rack "r" {
+  site   = local.a
+  height = 42
+}
+rack "s" {
+  site   = local.b
+  height = 42
+}
+`)})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if inv.Racks[0].Site != "fra1" || inv.Racks[1].Site != "fra1-r1" {
+		t.Fatalf("racks = %+v %+v", inv.Racks[0], inv.Racks[1])
+	}
+}
