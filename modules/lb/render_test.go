@@ -11,7 +11,7 @@ import (
 
 func topology(t *testing.T) *render.Topology {
 	t.Helper()
-	topo, diags := render.New(testinv.Two())
+	topo, diags := render.New(testinv.Load(t, "example"))
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -26,26 +26,29 @@ func TestGolden(t *testing.T) {
 // other site's as backups; the VRRP peers are exactly the other lbs.
 func TestBackendsAndPeers(t *testing.T) {
 	files := Render(topology(t))
-	cfg := string(checktest.Find(t, files, "lb-fra1-01", HAProxyPath).Content)
+	cfg := string(checktest.Find(t, files, "fra1-lb1", HAProxyPath).Content)
 	for _, want := range []string{
-		"bind 10.11.0.100:443",
-		"server web-fra1-01 10.11.0.23:443 check port 8081\n",
-		"server web-ams1-01 10.21.0.23:443 check port 8081 backup\n",
-		"server mx-fra1-02 10.11.0.26:25 check\n",
-		"server mx-ams1-02 10.21.0.26:587 check backup\n",
-		"option smtpchk EHLO lb-fra1-01.example.org",
+		"bind 10.110.0.10:443\n",
+		"server fra1-web1 10.110.1.22:443 check port 8081\n",
+		"server ams1-web1 10.120.1.22:443 check port 8081 backup\n",
+		"server fra1-mx1 10.110.1.24:25 check\n",
+		"server ams1-mx1 10.120.1.24:587 check backup\n",
+		"option smtpchk EHLO fra1-lb1.example.net",
 	} {
 		if !strings.Contains(cfg, want) {
-			t.Errorf("haproxy.cfg of lb-fra1-01 lacks %q", want)
+			t.Errorf("haproxy.cfg of fra1-lb1 lacks %q", want)
 		}
 	}
-	ka := string(checktest.Find(t, files, "lb-fra1-02", KeepalivedPath).Content)
-	for _, want := range []string{"10.11.0.100/24 dev eth0", "priority 190", "unicast_src_ip 10.11.0.22", "        10.11.0.21\n", "virtual_router_id 52"} {
+	ka := string(checktest.Find(t, files, "fra1-lb2", KeepalivedPath).Content)
+	for _, want := range []string{"10.110.0.10/22 dev eno1", "priority 190", "unicast_src_ip 10.110.2.29", "        10.110.1.21\n", "virtual_router_id 52"} {
 		if !strings.Contains(ka, want) {
-			t.Errorf("keepalived.conf of lb-fra1-02 lacks %q:\n%s", want, ka)
+			t.Errorf("keepalived.conf of fra1-lb2 lacks %q:\n%s", want, ka)
 		}
 	}
-	if a, b := string(checktest.Find(t, files, "lb-fra1-01", KeepalivedPath).Content), ka; strings.Contains(a, "priority 190") || !strings.Contains(a, "priority 200") || a == b {
-		t.Errorf("the two lbs of fra1 must have distinct priorities")
+	if a := string(checktest.Find(t, files, "fra1-lb1", KeepalivedPath).Content); !strings.Contains(a, "priority 200") {
+		t.Errorf("fra1-lb1 must have the higher VRRP priority:\n%s", a)
+	}
+	if a := string(checktest.Find(t, files, "ams1-lb1", KeepalivedPath).Content); !strings.Contains(a, "virtual_router_id 51") {
+		t.Errorf("ams1's VRRP instance must have its own router id:\n%s", a)
 	}
 }

@@ -30,7 +30,7 @@ type Host struct {
 	Site   string
 	Addr   netip.Addr   // service address (the server's address)
 	Prefix netip.Prefix // the server's address with its prefix length
-	Iface  string       // interface carrying Addr
+	Iface  string       // interface carrying Addr: the provisioning NIC
 	Roles  []string
 	PDUs   []string // PDUs its PSUs are plugged into, sorted, unique
 	Server *inventory.Server
@@ -94,7 +94,7 @@ func New(inv *inventory.Inventory) (*Topology, hcl.Diagnostics) {
 func newHost(s *inventory.Server) *Host {
 	h := &Host{Name: s.Name, Site: s.Site, Prefix: s.Address, Addr: s.Address.Addr(), Server: s, Iface: "eth0"}
 	h.Roles = append(h.Roles, s.Roles...)
-	for _, purpose := range []string{"public", "provisioning"} {
+	for _, purpose := range []string{"provisioning", "public"} {
 		if n := nicFor(s, purpose); n != "" {
 			h.Iface = n
 			break
