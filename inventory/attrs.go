@@ -172,3 +172,17 @@ func (a attrs) has(name string) bool {
 	_, ok := a.set[name]
 	return ok
 }
+
+// blockContent is b.Body.Content(schema), except that a missing required
+// argument is reported at the block's header, naming the block, rather than
+// at its closing brace.
+func blockContent(b *hcl.Block, schema *hcl.BodySchema, name string) (*hcl.BodyContent, hcl.Diagnostics) {
+	content, diags := b.Body.Content(schema)
+	for _, d := range diags {
+		if d.Summary == "Missing required argument" {
+			d.Subject = b.DefRange.Ptr()
+			d.Detail = name + ": " + d.Detail
+		}
+	}
+	return content, diags
+}

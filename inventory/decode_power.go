@@ -11,7 +11,7 @@ var rackSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // decodeRack decodes a `rack "NAME" { site, height }` block.
 func decodeRack(b *hcl.Block, ctx *hcl.EvalContext) (*Rack, hcl.Diagnostics) {
 	r := &Rack{Name: b.Labels[0], DeclRange: b.DefRange}
-	content, diags := b.Body.Content(rackSchema)
+	content, diags := blockContent(b, rackSchema, blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &r.Attrs, block: blockName(b)}
 	a.str("site", &r.Site)
 	a.int("height", &r.Height)
@@ -28,7 +28,7 @@ var pduSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // the PDU's rating plate.
 func decodePDU(b *hcl.Block, ctx *hcl.EvalContext) (*PDU, hcl.Diagnostics) {
 	p := &PDU{Name: b.Labels[0], DeclRange: b.DefRange}
-	content, diags := b.Body.Content(pduSchema)
+	content, diags := blockContent(b, pduSchema, blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &p.Attrs, block: blockName(b)}
 	a.str("site", &p.Site)
 	a.str("rack", &p.Rack)
@@ -67,7 +67,7 @@ var credentialSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // echoing it.
 func decodeCredential(b *hcl.Block, ctx *hcl.EvalContext) (*Credential, hcl.Diagnostics) {
 	c := &Credential{Name: b.Labels[0], DeclRange: b.DefRange}
-	content, diags := b.Body.Content(credentialSchema)
+	content, diags := blockContent(b, credentialSchema, blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &c.Attrs, block: blockName(b)}
 	a.str("username", &c.Username)
 	var pw string

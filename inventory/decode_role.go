@@ -11,7 +11,7 @@ var roleSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // decodeRole decodes `role "NAME" { replicas, per_site, sites, spread, quorum }`.
 func decodeRole(b *hcl.Block, ctx *hcl.EvalContext) (*Role, hcl.Diagnostics) {
 	r := &Role{Name: b.Labels[0], DeclRange: b.DefRange}
-	content, diags := b.Body.Content(roleSchema)
+	content, diags := blockContent(b, roleSchema, blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &r.Attrs, block: blockName(b)}
 	a.int("replicas", &r.Replicas)
 	a.int("per_site", &r.PerSite)
@@ -28,7 +28,7 @@ var serviceSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // decodeService decodes the `service "mail" { domains, primary_site, vips }` block.
 func decodeService(b *hcl.Block, ctx *hcl.EvalContext) (*Service, hcl.Diagnostics) {
 	s := &Service{DeclRange: b.DefRange}
-	content, diags := b.Body.Content(serviceSchema)
+	content, diags := blockContent(b, serviceSchema, blockName(b))
 	if b.Labels[0] != "mail" {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

@@ -22,7 +22,7 @@ var serverSchema = &hcl.BodySchema{
 // nic, disk and storage blocks. Height defaults to 1 U.
 func decodeServer(b *hcl.Block, ctx *hcl.EvalContext) (*Server, hcl.Diagnostics) {
 	s := &Server{Name: b.Labels[0], Height: 1, DeclRange: b.DefRange}
-	content, diags := b.Body.Content(serverSchema)
+	content, diags := blockContent(b, serverSchema, blockName(b))
 	name := blockName(b)
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &s.Attrs, block: name}
 	a.str("site", &s.Site)
@@ -75,7 +75,7 @@ var psuSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 
 func decodePSU(b *hcl.Block, ctx *hcl.EvalContext, server string) (PSU, hcl.Diagnostics) {
 	p := PSU{Range: b.DefRange}
-	content, diags := b.Body.Content(psuSchema)
+	content, diags := blockContent(b, psuSchema, server+" "+blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &p.Attrs, block: server + " psu"}
 	a.str("pdu", &p.PDU)
 	a.int("outlet", &p.Outlet)
@@ -91,7 +91,7 @@ var bmcSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // the protocol's (623 for IPMI, 443 for Redfish).
 func decodeBMC(b *hcl.Block, ctx *hcl.EvalContext, server string) (BMC, hcl.Diagnostics) {
 	m := BMC{Protocol: "ipmi", Range: b.DefRange}
-	content, diags := b.Body.Content(bmcSchema)
+	content, diags := blockContent(b, bmcSchema, server+" "+blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &m.Attrs, block: server + " bmc"}
 	a.addr("address", &m.Address)
 	a.int("port", &m.Port)
@@ -124,7 +124,7 @@ var nicSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // decodeNIC decodes `nic "NAME" { mac, purpose }`, normalizing the MAC.
 func decodeNIC(b *hcl.Block, ctx *hcl.EvalContext, server string) (NIC, hcl.Diagnostics) {
 	n := NIC{Name: b.Labels[0], Range: b.DefRange}
-	content, diags := b.Body.Content(nicSchema)
+	content, diags := blockContent(b, nicSchema, server+" "+blockName(b))
 	where := fmt.Sprintf("%s nic %q", server, n.Name)
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &n.Attrs, block: where}
 	var raw string
@@ -161,7 +161,7 @@ var diskSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // decodeDisk decodes `disk "NAME" { serial, path, size }`.
 func decodeDisk(b *hcl.Block, ctx *hcl.EvalContext, server string) (Disk, hcl.Diagnostics) {
 	k := Disk{Name: b.Labels[0], Range: b.DefRange}
-	content, diags := b.Body.Content(diskSchema)
+	content, diags := blockContent(b, diskSchema, server+" "+blockName(b))
 	where := fmt.Sprintf("%s disk %q", server, k.Name)
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &k.Attrs, block: where}
 	a.str("serial", &k.Serial)

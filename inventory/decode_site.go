@@ -17,7 +17,7 @@ var networkSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // decodeSite decodes a `site "NAME" { region, address, network { … } }` block.
 func decodeSite(b *hcl.Block, ctx *hcl.EvalContext) (*Site, hcl.Diagnostics) {
 	s := &Site{Name: b.Labels[0], DeclRange: b.DefRange}
-	content, diags := b.Body.Content(siteSchema)
+	content, diags := blockContent(b, siteSchema, blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &s.Attrs, block: blockName(b)}
 	a.str("region", &s.Region)
 	a.str("address", &s.Address)
@@ -36,7 +36,7 @@ func decodeSite(b *hcl.Block, ctx *hcl.EvalContext) (*Site, hcl.Diagnostics) {
 			continue
 		}
 		s.Network.Range = nb.DefRange
-		nc, d := nb.Body.Content(networkSchema)
+		nc, d := blockContent(nb, networkSchema, blockName(b)+" network")
 		diags = append(diags, d...)
 		na := attrs{ctx: ctx, set: nc.Attributes, diags: &diags, out: &s.Network.Attrs, block: blockName(b) + " network"}
 		na.prefix("prefix", &s.Network.Prefix)

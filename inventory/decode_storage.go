@@ -19,7 +19,7 @@ var encryptionSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 // server.
 func decodeStorage(b *hcl.Block, ctx *hcl.EvalContext, server string) (Storage, hcl.Diagnostics) {
 	st := Storage{Range: b.DefRange}
-	content, diags := b.Body.Content(storageSchema)
+	content, diags := blockContent(b, storageSchema, server+" "+blockName(b))
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &st.Attrs, block: server + " storage"}
 	a.int("raid_level", &st.RAIDLevel)
 	a.strs("disks", &st.Disks)
@@ -29,7 +29,7 @@ func decodeStorage(b *hcl.Block, ctx *hcl.EvalContext, server string) (Storage, 
 			continue
 		}
 		e := &Encryption{Type: "luks2", Cipher: "aes-xts-plain64", PBKDF: "argon2id", KeySource: "bootserver", Range: eb.DefRange}
-		ec, d := eb.Body.Content(encryptionSchema)
+		ec, d := blockContent(eb, encryptionSchema, server+" encryption")
 		diags = append(diags, d...)
 		ea := attrs{ctx: ctx, set: ec.Attributes, diags: &diags, out: &e.Attrs, block: server + " encryption"}
 		ea.str("type", &e.Type)

@@ -125,3 +125,12 @@ rack "s" {
 		t.Fatalf("racks = %+v %+v", inv.Racks[0], inv.Racks[1])
 	}
 }
+
+func TestStacksValidate(t *testing.T) {
+	for _, name := range []string{"lab", "example"} {
+		inv := mustLoad(t, stackDir(name))
+		if diags := Validate(inv); len(diags) > 0 {
+			t.Errorf("Validate(%s): %s", name, diags.Error())
+		}
+	}
+}
