@@ -134,3 +134,15 @@ func TestStacksValidate(t *testing.T) {
 		}
 	}
 }
+
+// The shipped stacks must pass the CI plan: no error from the analysis.
+func TestStacksAnalyzeWithoutErrors(t *testing.T) {
+	for _, name := range []string{"lab", "example"} {
+		inv := mustLoad(t, stackDir(name))
+		rep, diags := Analyze(inv)
+		if diags.HasErrors() {
+			t.Errorf("Analyze(%s):\n%s", name, dumpDiags(diags))
+		}
+		t.Logf("%s: %d roles, %d what-ifs, %d PDUs, %d warnings:\n%s", name, len(rep.Roles), len(rep.WhatIf), len(rep.Power), len(diags), dumpDiags(diags))
+	}
+}
