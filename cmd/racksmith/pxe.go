@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/pxe/client"
+	"github.com/racksmith/racksmith/pxe/server"
+)
+
+// pxeServeFlags are the flags of `racksmith pxe serve`.
+type pxeServeFlags struct {
+	stack, site, iface   string
+	listenHTTP, tftpRoot string
+	files, state         string
+	apiTokenFile         string
+	discovery, ra, proxy bool
+	logLevel             string
+	kernel, initrd       string
+}
+
+func init() {
+	var f pxeServeFlags
+	pxeCmd := &cobra.Command{Use: "pxe", Short: "The boot server (DHCP, TFTP, HTTP)"}
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve PXE for one site of a stack: DHCP, TFTP, iPXE scripts, installer files and the provisioning API",
+		Long: `Serve PXE for one site of a stack until SIGTERM or SIGINT.
+
+The API token is read from $RACKSMITH_API_TOKEN, else from --api-token-file
+(created with a random token, mode 0600, when it does not exist). The state
+file keeps hosts, hashed tokens and LUKS keys sealed with a key kept in
+STATE.seal (0600).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runPXEServe(cmd.Context(), f) },
+	}
+	fl := serve.Flags()
+	fl.StringVar(&f.stack, "stack", "", "stack name (folder stacks/NAME) or path of an inventory folder")
+	fl.StringVar(&f.site, "site", "", "site to serve (its provisioning network and boot URL)")
+	fl.StringVar(&f.iface, "interface", "", "provisioning interface for DHCP, TFTP and router advertisements")
+	fl.StringVar(&f.listenHTTP, "listen-http", ":8080", "HTTP listen address")
+	fl.StringVar(&f.tftpRoot, "tftp-root", "/usr/lib/ipxe", "directory of the iPXE boot programs served over TFTP")
+	fl.StringVar(&f.files, "files", "images/.build", "directory served under /files/ (installer kernel, initrd, OS images)")
+	fl.StringVar(&f.state, "state", "", "state file (default /var/lib/racksmith/pxe-STACK-SITE.db)")
+	fl.StringVar(&f.apiTokenFile, "api-token-file", "", "provisioning API token file (default STATE.api-token)")
+	fl.BoolVar(&f.discovery, "discovery", false, "boot unknown MACs into the installer's discovery mode")
+	fl.BoolVar(&f.ra, "ra", false, "send IPv6 router advertisements (saves iPXE's ~15 s IPv6 wait)")
+	fl.BoolVar(&f.proxy, "proxy-dhcp", false, "proxyDHCP beside an existing DHCP server (boot options only)")
+	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fl.StringVar(&f.kernel, "kernel", "vmlinuz", "installer kernel, relative to --files")
+	fl.StringVar(&f.initrd, "initrd", "initrd.img", "installer initrd, relative to --files")
+	for _, name := range []string{"stack", "site"} {
+		_ = serve.MarkFlagRequired(name)
+	}
+	pxeCmd.AddCommand(serve)
+	rootCmd.AddCommand(pxeCmd)
+}
+
+func runPXEServe(ctx context.Context, f pxeServeFlags) error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("--log-level: %w", err)}
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})).
+		With("stack", f.stack, "site", f.site)
+
+	inv, site, err := pxeLoadSite(f.stack, f.site)
+	if err != nil {
+		return err
+	}
+	if f.state == "" {
+		f.state = filepath.Join("/var/lib/racksmith", fmt.Sprintf("pxe-%s-%s.db", filepath.Base(f.stack), f.site))
+	}
+	if err := os.MkdirAll(filepath.Dir(f.state), 0o700); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	if f.apiTokenFile == "" {
+		f.apiTokenFile = f.state + ".api-token"
+	}
+	token, err := pxeAPIToken(f.apiTokenFile, log)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{
+		BaseURL: site.Network.BootURL, ListenHTTP: f.listenHTTP, FilesDir: f.files,
+		StatePath: f.state, APIToken: token, Discovery: f.discovery,
+		Kernel: f.kernel, Initrd: f.initrd,
+	}, log)
+	if err != nil {
+		return err
+	}
+	if err := pxeAddPacketServices(srv, inv, site, f, log); err != nil {
+		srv.Close()
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	return srv.Serve(ctx)
+}
+
+// pxeLoadSite loads and validates the stack's inventory and finds the site.
+func pxeLoadSite(stack, name string) (*inventory.Inventory, *inventory.Site, error) {
+	dir := stack
+	if !strings.ContainsRune(stack, os.PathSeparator) {
+		dir = filepath.Join("stacks", stack)
+	}
+	inv, diags := inventory.Load(dir)
+	if !diags.HasErrors() {
+		diags = append(diags, inventory.Validate(inv)...)
+	}
+	if diags.HasErrors() {
+		var files map[string]*hcl.File
+		if inv != nil {
+			files = inv.Files
+		}
+		wr := hcl.NewDiagnosticTextWriter(os.Stderr, files, 100, false)
+		_ = wr.WriteDiagnostics(diags)
+		return nil, nil, &exitError{code: 1, err: fmt.Errorf("inventory %s: %d error(s)", dir, len(diags.Errs()))}
+	}
+	for _, s := range inv.Sites {
+		if s.Name == name {
+			return inv, s, nil
+		}
+	}
+	return nil, nil, &exitError{code: 1, err: fmt.Errorf("inventory %s: no site %q", dir, name)}
+}
+
+// pxeAPIToken reads the API token from $RACKSMITH_API_TOKEN or path,
+// creating path with a fresh random token when it does not exist.
+func pxeAPIToken(path string, log *slog.Logger) (string, error) {
+	if tok := strings.TrimSpace(os.Getenv("RACKSMITH_API_TOKEN")); tok != "" {
+		return tok, nil
+	}
+	tok, err := client.ReadToken(path)
+	if err == nil {
+		return tok, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	tok = hex.EncodeToString(b)
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("create api token file: %w", err)
+	}
+	if _, err := fh.WriteString(tok + "\n"); err != nil {
+		fh.Close()
+		return "", fmt.Errorf("write api token file: %w", err)
+	}
+	if err := fh.Close(); err != nil {
+		return "", fmt.Errorf("write api token file: %w", err)
+	}
+	log.Info("created api token file", "path", path)
+	return tok, nil
+}
