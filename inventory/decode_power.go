@@ -77,7 +77,7 @@ func decodeCredential(b *hcl.Block, ctx *hcl.EvalContext) (*Credential, hcl.Diag
 		} else {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "Literal secret in inventory",
+				Summary:  summaryLiteralSecret,
 				Detail:   blockName(b) + `: "password" must be a reference such as "env:NAME", "file:PATH" or "pulumi:KEY", not the password itself (value not shown).`,
 				Subject:  at.Expr.Range().Ptr(),
 			})

@@ -48,20 +48,6 @@ func readMarkers(t *testing.T, dir string) []marker {
 	return out
 }
 
-// checkAll runs every check a CI plan runs: load, validate and analyse.
-func checkAll(dir string) hcl.Diagnostics {
-	inv, diags := Load(dir)
-	if diags.HasErrors() {
-		return diags
-	}
-	diags = append(diags, Validate(inv)...)
-	if diags.HasErrors() {
-		return diags
-	}
-	_, d := Analyze(inv)
-	return append(diags, d...)
-}
-
 // TestInvalidFixtures loads each broken stack in testdata/invalid and checks
 // that every expected diagnostic is reported at the marked file and line,
 // and that no error is reported anywhere else.
@@ -76,7 +62,7 @@ func TestInvalidFixtures(t *testing.T) {
 			if len(markers) == 0 {
 				t.Fatalf("%s has no # ERROR: or # WARNING: marker", dir)
 			}
-			diags := checkAll(dir)
+			_, _, diags := Check(dir)
 			if !diags.HasErrors() && markers[0].severity == hcl.DiagError {
 				t.Fatalf("no error reported; diagnostics: %v", diags)
 			}

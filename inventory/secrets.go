@@ -12,6 +12,8 @@ import (
 // credential block may have a password, and only as a reference.
 var secretAttrs = map[string]bool{"password": true, "passphrase": true, "secret": true, "token": true, "luks_key": true}
 
+const summaryLiteralSecret = "Literal secret in inventory"
+
 // secretRefPrefixes are the accepted forms of a reference to a secret.
 var secretRefPrefixes = []string{"env:", "file:", "pulumi:"}
 
@@ -41,10 +43,11 @@ func literalSecrets(body hcl.Body) hcl.Diagnostics {
 			if secretAttrs[name] {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
-					Summary:  "Literal secret in inventory",
+					Summary:  summaryLiteralSecret,
 					Detail: fmt.Sprintf("%s: %q must not be written in HCL. Put secrets in a credential block as a reference (%s…) and refer to the credential by name.",
 						where, name, strings.Join(secretRefPrefixes, "…, ")),
 					Subject: at.NameRange.Ptr(),
+					Context: at.SrcRange.Ptr(),
 				})
 			}
 		}
@@ -68,7 +71,7 @@ func literalSecrets(body hcl.Body) hcl.Diagnostics {
 func dropUnsupportedSecrets(diags hcl.Diagnostics) hcl.Diagnostics {
 	secret := map[hcl.Pos]bool{}
 	for _, d := range diags {
-		if d.Summary == "Literal secret in inventory" && d.Subject != nil {
+		if d.Summary == summaryLiteralSecret && d.Subject != nil {
 			secret[d.Subject.Start] = true
 		}
 	}

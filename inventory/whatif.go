@@ -36,8 +36,9 @@ type Impact struct {
 	// left, while it survives elsewhere.
 	SiteEmptied string `json:"site_emptied,omitempty"`
 	// Severity is "error" for a single point of failure across a domain
-	// the role must be spread over (PDUs always), "warning" for reduced
-	// redundancy, "ok" otherwise.
+	// the role must be spread over (PDUs always); "warning" for lost
+	// quorum, a site left without the role, or a total loss the role's
+	// spread accepts; "info" for fewer replicas than wanted; else "ok".
 	Severity string `json:"severity"`
 }
 
@@ -105,6 +106,8 @@ func impact(r *Role, servers []*Server, kind, name string) (Impact, bool) {
 		im.Severity = "error"
 	case im.LostAll, im.BelowQuorum, im.SiteEmptied != "":
 		im.Severity = "warning"
+	case im.BelowReplicas:
+		im.Severity = "info"
 	default:
 		im.Severity = "ok"
 	}
