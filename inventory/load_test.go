@@ -146,3 +146,12 @@ func TestStacksAnalyzeWithoutErrors(t *testing.T) {
 		t.Logf("%s: %d roles, %d what-ifs, %d PDUs, %d warnings:\n%s", name, len(rep.Roles), len(rep.WhatIf), len(rep.Power), len(diags), dumpDiags(diags))
 	}
 }
+
+func TestStacksAreFormatted(t *testing.T) {
+	for _, name := range []string{"lab", "example"} {
+		changed, diags, err := FormatDir(stackDir(name), false)
+		if err != nil || diags.HasErrors() || len(changed) > 0 {
+			t.Errorf("%s: not in canonical layout: %v %v %v", name, changed, diags, err)
+		}
+	}
+}

@@ -59,6 +59,9 @@ func literalSecrets(body hcl.Body) hcl.Diagnostics {
 			if len(blk.Labels) > 0 {
 				name = fmt.Sprintf("%s %q", blk.Type, blk.Labels[0])
 			}
+			if b != sb {
+				name = where + " " + name
+			}
 			walk(blk.Body, name)
 		}
 	}

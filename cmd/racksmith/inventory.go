@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/racksmith/racksmith/inventory"
+)
+
+func init() {
+	invCmd := &cobra.Command{
+		Use:   "inventory",
+		Short: "Validate and format inventory folders",
+	}
+
+	var format string
+	validate := &cobra.Command{
+		Use:   "validate [DIR]",
+		Short: "Load, validate and analyse an inventory folder; exit 1 on errors",
+		Long: "Loads every .hcl file of DIR (default: the current folder), validates it and runs the\n" +
+			"placement and power analysis. Diagnostics name file:line and the field, with the source\n" +
+			"snippet; --format json prints them as JSON. Exit status 0 when valid, 1 on errors.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runInventoryValidate(cmd.OutOrStdout(), cmd.ErrOrStderr(), invDirArg(args), format)
+		},
+	}
+	validate.Flags().StringVar(&format, "format", "text", "output format: text or json")
+
+	var check bool
+	fmtCmd := &cobra.Command{
+		Use:   "fmt [DIR]",
+		Short: "Rewrite inventory files in canonical HCL layout (like terraform fmt)",
+		Long:  "Formats every .hcl file of DIR in place and lists the files changed. With --check nothing is\nwritten; exit status 1 when any file needs formatting.",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runInventoryFmt(cmd.OutOrStdout(), cmd.ErrOrStderr(), invDirArg(args), check)
+		},
+	}
+	fmtCmd.Flags().BoolVar(&check, "check", false, "only check; exit 1 if any file needs formatting")
+
+	invCmd.AddCommand(validate, fmtCmd)
+	rootCmd.AddCommand(invCmd)
+}
+
+func invDirArg(args []string) string {
+	if len(args) == 0 {
+		return "."
+	}
+	return args[0]
+}
+
+// invValidation is the JSON of `inventory validate --format json`.
+type invValidation struct {
+	Valid        bool                       `json:"valid"`
+	ErrorCount   int                        `json:"error_count"`
+	WarningCount int                        `json:"warning_count"`
+	Diagnostics  []inventory.JSONDiagnostic `json:"diagnostics"`
+}
+
+func runInventoryValidate(stdout, stderr io.Writer, dir, format string) error {
+	if format != "text" && format != "json" {
+		return fmt.Errorf("unknown --format %q: use text or json", format)
+	}
+	inv, _, diags := inventory.Check(dir)
+	nerr, nwarn := inventory.Counts(diags)
+	if format == "json" {
+		out := invValidation{Valid: nerr == 0, ErrorCount: nerr, WarningCount: nwarn, Diagnostics: inventory.DiagnosticsJSON(diags)}
+		if err := invWriteJSON(stdout, out); err != nil {
+			return err
+		}
+	} else {
+		if err := invWriteDiags(stderr, inv, diags); err != nil {
+			return err
+		}
+		if nerr == 0 {
+			fmt.Fprintf(stdout, "Success! The inventory in %s is valid: %d servers, %d warnings.\n", dir, len(inv.Servers), nwarn)
+		}
+	}
+	if nerr > 0 {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+func runInventoryFmt(stdout, stderr io.Writer, dir string, check bool) error {
+	changed, diags, err := inventory.FormatDir(dir, !check)
+	if err != nil {
+		return err
+	}
+	if diags.HasErrors() {
+		if err := hcl.NewDiagnosticTextWriter(stderr, nil, 100, false).WriteDiagnostics(diags); err != nil {
+			return err
+		}
+		return &exitError{code: 1}
+	}
+	for _, name := range changed {
+		fmt.Fprintln(stdout, name)
+	}
+	if check && len(changed) > 0 {
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// invWriteDiags prints diagnostics with their source snippets, literal
+// secrets masked.
+func invWriteDiags(w io.Writer, inv *inventory.Inventory, diags hcl.Diagnostics) error {
+	if len(diags) == 0 {
+		return nil
+	}
+	var files map[string]*hcl.File
+	if inv != nil {
+		files = inventory.RedactedFiles(inv.Files, diags)
+	}
+	return hcl.NewDiagnosticTextWriter(w, files, 100, false).WriteDiagnostics(diags)
+}
+
+func invWriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
