@@ -4,15 +4,36 @@ import (
 	"log/slog"
 
 	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/pxe/hosts"
 	"github.com/racksmith/racksmith/pxe/server"
 )
 
-// pxeAddPacketServices adds DHCP, TFTP and router advertisements on the
-// provisioning interface. Until those packages land the boot server serves
-// HTTP only and says so.
-func pxeAddPacketServices(_ *server.Server, _ *inventory.Inventory, site *inventory.Site, f pxeServeFlags, log *slog.Logger) error {
-	if f.iface != "" {
-		log.Warn("dhcp, tftp and router advertisements are not wired yet: serving http only", "interface", f.iface, "boot_server", site.Network.BootServer.String())
+// pxeAddPacketServices adds the packet services of the provisioning
+// interface: DHCP from the site's host table. Without --interface the boot
+// server serves HTTP only (e.g. behind another DHCP server that points at it).
+func pxeAddPacketServices(srv *server.Server, inv *inventory.Inventory, site *inventory.Site, f pxeServeFlags, log *slog.Logger) error {
+	if f.iface == "" {
+		log.Warn("no --interface: serving http only (no dhcp, tftp or router advertisements)")
+		return nil
+	}
+	table, err := hosts.Build(inv, site.Name)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	cfg, err := server.DHCPConfig(site, table, server.PacketOptions{Proxy: f.proxy, Discovery: f.discovery})
+	if err != nil {
+		return err
+	}
+	svc, err := server.DHCPService(f.iface, cfg, table, log)
+	if err != nil {
+		return err
+	}
+	if err := srv.Add(svc); err != nil {
+		return err
+	}
+	log.Info("dhcp ready", "interface", f.iface, "mode", string(cfg.Mode), "reservations", table.Len())
+	if f.ra {
+		log.Warn("--ra: router advertisements are not wired yet")
 	}
 	return nil
 }

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"net/netip"
+
+	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/pxe/dhcp"
+	"github.com/racksmith/racksmith/pxe/hosts"
+)
+
+// PacketOptions are the packet-side switches of `racksmith pxe serve`.
+type PacketOptions struct {
+	Proxy     bool // proxyDHCP beside an existing DHCP server
+	Discovery bool // answer unknown MACs (from a discovery pool in reservation mode)
+}
+
+// DHCPConfig derives the DHCP server's configuration for site: the boot
+// server's address and URL from the site's network, and in reservation mode
+// with discovery a pool of the last quarter of the prefix (which must hold
+// no reservation). Pure: two servers given the same inventory answer alike.
+func DHCPConfig(site *inventory.Site, table *hosts.Table, opt PacketOptions) (dhcp.Config, error) {
+	nw := site.Network
+	cfg := dhcp.Config{Mode: dhcp.ModeReservation, ServerIP: nw.BootServer, BootURL: nw.BootURL}
+	if opt.Proxy {
+		cfg.Mode = dhcp.ModeProxy
+	}
+	if opt.Discovery {
+		pool, err := discoveryPool(nw, table)
+		if err != nil {
+			return dhcp.Config{}, fmt.Errorf("site %s: %w", site.Name, err)
+		}
+		cfg.Discovery = pool
+	}
+	return cfg, cfg.Validate()
+}
+
+// discoveryPool is the last quarter of the site's IPv4 prefix, short of
+// the broadcast address.
+func discoveryPool(nw inventory.Network, table *hosts.Table) (*dhcp.Pool, error) {
+	p := nw.Prefix.Masked()
+	if !p.Addr().Is4() || p.Bits() > 28 {
+		return nil, fmt.Errorf("%w: network.prefix %s: discovery needs an IPv4 prefix of /28 or larger", ErrConfig, nw.Prefix)
+	}
+	base4 := p.Addr().As4()
+	base := binary.BigEndian.Uint32(base4[:])
+	size := uint32(1) << (32 - p.Bits())
+	pool := &dhcp.Pool{
+		Start: u32addr(base + size/4*3), End: u32addr(base + size - 2),
+		PrefixLen: p.Bits(), Router: nw.Gateway, DNS: nw.DNS,
+	}
+	in := func(a netip.Addr) bool { return a.IsValid() && pool.Start.Compare(a) <= 0 && a.Compare(pool.End) <= 0 }
+	for _, r := range table.All() {
+		if in(r.Address) {
+			return nil, fmt.Errorf("%w: discovery pool %s-%s holds %s's address %s", ErrConfig, pool.Start, pool.End, r.Hostname, r.Address)
+		}
+	}
+	if in(nw.BootServer) || in(nw.Gateway) {
+		return nil, fmt.Errorf("%w: discovery pool %s-%s holds the boot server or gateway", ErrConfig, pool.Start, pool.End)
+	}
+	return pool, nil
+}
+
+func u32addr(v uint32) netip.Addr {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], v)
+	return netip.AddrFrom4(b)
+}
+
+// DHCPService opens the DHCP sockets on iface now (call it inside the
+// provisioning namespace) and returns the service answering from table.
+func DHCPService(iface string, cfg dhcp.Config, table *hosts.Table, log *slog.Logger) (Service, error) {
+	h, err := dhcp.NewHandler(cfg, table, log.With("svc", "dhcp"))
+	if err != nil {
+		return Service{}, err
+	}
+	srv, err := dhcp.NewServer(iface, h)
+	if err != nil {
+		return Service{}, err
+	}
+	return Service{
+		Name:       "dhcp",
+		Serve:      func(ctx context.Context) error { return srv.Serve(ctx) },
+		Collectors: h.Metrics().Collectors(),
+	}, nil
+}
