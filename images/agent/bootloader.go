@@ -1,0 +1,107 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/racksmith/racksmith/images/agent/diskplan"
+	"github.com/racksmith/racksmith/pxe/plan"
+)
+
+// BootConfig is what the installed host's initramfs needs to unlock its root
+// and come up: it is appended to the installer initramfs as
+// /etc/racksmith/boot.json on the host's /boot. It holds the unlock token
+// (not the key): the boot server hands out the key to that token only.
+type BootConfig struct {
+	MAC         string      `json:"mac"`
+	Hostname    string      `json:"hostname"`
+	Interface   string      `json:"interface,omitempty"`
+	Address     string      `json:"address,omitempty"`
+	Gateway     string      `json:"gateway,omitempty"`
+	KeySource   string      `json:"key_source"`
+	UnlockURL   string      `json:"unlock_url,omitempty"`
+	UnlockToken string      `json:"unlock_token,omitempty"` // secret
+	BootedURL   string      `json:"booted_url,omitempty"`
+	Arrays      []BootArray `json:"arrays"`
+}
+
+// BootArray is one array to assemble at boot.
+type BootArray struct {
+	Name    string `json:"name"`
+	Device  string `json:"device"`
+	UUID    string `json:"uuid"`
+	Encrypt bool   `json:"encrypt"`
+	FS      string `json:"fs"`
+	Mount   string `json:"mount"`
+}
+
+// installExtlinux puts the installer kernel and an initramfs carrying the
+// boot config on the RAID1 /boot, installs extlinux there (gptmbr.bin is
+// already on every disk, the partition marked legacy-bootable) and writes
+// the booted-report settings into the root.
+func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.Layout, res *plan.Result, ifname string) error {
+	boot := filepath.Join(a.Target, "boot")
+	if !isMounted(boot) {
+		return fmt.Errorf("extlinux needs a separate /boot array")
+	}
+	cfg := BootConfig{MAC: a.Cfg.MAC, Hostname: p.Hostname, Interface: ifname, Address: p.Network.Address, Gateway: p.Network.Gateway,
+		KeySource: p.Encryption.KeySource, UnlockURL: a.absURL(p.Unlock.URL), UnlockToken: p.Unlock.Token,
+		BootedURL: a.Cfg.Server + "/api/v1/agent/booted"}
+	if p.Unlock.URL == "" {
+		cfg.UnlockURL = a.Cfg.Server + "/api/v1/agent/unlock"
+	}
+	if cfg.Address == "" {
+		cfg.Address = a.Cfg.Address
+	}
+	for _, ar := range l.Arrays {
+		cfg.Arrays = append(cfg.Arrays, BootArray{Name: ar.Name, Device: ar.Device, UUID: res.ArrayUUIDs[ar.Name], Encrypt: ar.Encrypt, FS: ar.FS, Mount: ar.Mount})
+		if ar.Encrypt && p.Unlock.Token == "" {
+			return fmt.Errorf("plan has no unlock token for the encrypted root")
+		}
+	}
+	js, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	if _, _, err := a.download(ctx, a.Cfg.Server+"/files/vmlinuz", filepath.Join(boot, "vmlinuz")); err != nil {
+		return err
+	}
+	initrd := filepath.Join(boot, "initrd.img")
+	if _, _, err := a.download(ctx, a.Cfg.Server+"/files/initrd.img", initrd); err != nil {
+		return err
+	}
+	extra, err := gzipNewc([]cpioFile{
+		{Name: "etc", Mode: 0o040755},
+		{Name: "etc/racksmith", Mode: 0o040755},
+		{Name: "etc/racksmith/boot.json", Mode: 0o100600, Data: js},
+	})
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(initrd, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(extra); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(initrd, 0o600); err != nil {
+		return err
+	}
+	conf := fmt.Sprintf("DEFAULT racksmith\nPROMPT 0\nTIMEOUT 1\nLABEL racksmith\n  LINUX /vmlinuz\n  INITRD /initrd.img\n  APPEND racksmith.mode=boot racksmith.mac=%s console=tty0 console=ttyS0\n", a.Cfg.MAC)
+	if err := a.writeFile("/boot/extlinux/extlinux.conf", []byte(conf), 0o644); err != nil {
+		return err
+	}
+	if _, err := a.run(ctx, plan.StageBootloader, "extlinux", "--install", filepath.Join(boot, "extlinux")); err != nil {
+		return err
+	}
+	env := fmt.Sprintf("RACKSMITH_MAC=%q\nRACKSMITH_IFACE=%q\nRACKSMITH_BOOTED_URL=%q\nRACKSMITH_UNLOCK_TOKEN=%q\n", cfg.MAC, ifname, cfg.BootedURL, cfg.UnlockToken)
+	return a.writeFile("/etc/racksmith/booted.env", []byte(env), 0o600)
+}
