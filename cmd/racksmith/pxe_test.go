@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestPXEServeMain is not a test: TestPXEServeSIGTERM runs the test binary
+// again with RACKSMITH_PXE_MAIN set, and this runs the real command line.
+func TestPXEServeMain(t *testing.T) {
+	args := os.Getenv("RACKSMITH_PXE_MAIN")
+	if args == "" {
+		return
+	}
+	rootCmd.SetArgs(strings.Split(args, "\x1f"))
+	if err := rootCmd.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "racksmith:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// `racksmith pxe serve` serves the lab stack's site, creates its 0600 token
+// and state files, and on SIGTERM shuts down cleanly with exit status 0.
+func TestPXEServeSIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	addr := freePort(t)
+	state := filepath.Join(dir, "pxe.db")
+	args := []string{"pxe", "serve", "--stack", "../../stacks/lab", "--site", "ams1",
+		"--listen-http", addr, "--state", state, "--files", dir}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPXEServeMain$")
+	cmd.Env = append(os.Environ(), "RACKSMITH_PXE_MAIN="+strings.Join(args, "\x1f"), "RACKSMITH_API_TOKEN=")
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-exited
+		}
+	}()
+
+	var script string
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		resp, err := http.Get("http://" + addr + "/boot/52:54:00:21:00:21.ipxe")
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			script = string(b)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server never answered: %v\n%s", err, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.HasPrefix(script, "#!ipxe") {
+		t.Fatalf("script: %s", script)
+	}
+	for _, f := range []string{state, state + ".seal", state + ".api-token"} {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v, want mode 0600", f, fi, err)
+		}
+	}
+	tok, _ := os.ReadFile(state + ".api-token")
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", "http://"+addr+"/api/v1/hosts", nil)
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(tok)))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("api with the created token: %v %v", resp, err)
+	}
+
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no exit within 15s of SIGTERM\n%s", logs.String())
+	}
+	t.Logf("stopped %.2fs after SIGTERM", time.Since(start).Seconds())
+	out := logs.String()
+	if !strings.Contains(out, `"msg":"stopped"`) || strings.Contains(out, strings.TrimSpace(string(tok))) {
+		t.Errorf("logs: no clean stop, or the token leaked:\n%s", out)
+	}
+}
