@@ -1,0 +1,17 @@
+package provider
+
+import "errors"
+
+// Sentinel errors of the provider; callers test them with errors.Is.
+var (
+	// ErrBMCUnreachable means the BMC did not answer (or refused the credentials).
+	ErrBMCUnreachable = errors.New("bmc unreachable")
+	// ErrInstallFailed means the installer reported a failed install.
+	ErrInstallFailed = errors.New("install failed")
+	// ErrWipeFailed means the installer reported a failed wipe; the host is quarantined.
+	ErrWipeFailed = errors.New("wipe failed")
+	// ErrTimeout means the installer did not report within the timeout.
+	ErrTimeout = errors.New("timed out waiting for the installer")
+	// ErrNoToken means no boot server API token is configured.
+	ErrNoToken = errors.New("no boot server api token: set racksmith:apiToken (secret) or RACKSMITH_API_TOKEN")
+)

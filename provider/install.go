@@ -1,0 +1,166 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	p "github.com/pulumi/pulumi-go-provider"
+
+	"github.com/racksmith/racksmith/provider/bmc"
+	"github.com/racksmith/racksmith/pxe/plan"
+)
+
+// session holds the clients one lifecycle call talks to.
+type session struct {
+	deps Deps
+	mac  string
+	boot BootServer
+	bmc  BMC
+	logf func(format string, a ...any) // user-visible status line
+}
+
+// connect builds the boot server and BMC clients for the host described by
+// in. It contacts nothing.
+func (s *Server) connect(ctx context.Context, in ServerArgs) (*session, error) {
+	d := s.deps.withDefaults()
+	token, err := apiToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	boot, err := d.BootServer(in.BootServerURL, token)
+	if err != nil {
+		return nil, fmt.Errorf("boot server %s: %w", in.BootServerURL, err)
+	}
+	ep := bmc.Endpoint{Address: in.BMC.Address, Port: in.BMC.Port, Protocol: in.BMC.Protocol,
+		Username: in.BMC.Username, Password: in.BMC.Password}
+	b, err := d.BMC(ep, d.Log.With("host", in.Hostname, "bmc", ep.Address))
+	if err != nil {
+		return nil, fmt.Errorf("bmc of %s at %s: %w", in.Hostname, ep.Address, err)
+	}
+	logger := p.GetLogger(ctx)
+	return &session{deps: d, mac: in.MAC, boot: boot, bmc: b, logf: logger.InfoStatusf}, nil
+}
+
+// newKey returns a fresh LUKS passphrase: 32 random bytes, base64url.
+func newKey() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate luks key: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// power reports the BMC's power state; an error means the BMC did not answer.
+func (ss *session) power(ctx context.Context) (string, error) {
+	st, err := ss.bmc.PowerState(ctx)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrBMCUnreachable, err)
+	}
+	return string(st), nil
+}
+
+// netboot makes the host PXE-boot once, now: boot device PXE, then power
+// cycle if it is on or power on if it is off.
+func (ss *session) netboot(ctx context.Context, state string) error {
+	if err := ss.bmc.SetPXEOnce(ctx); err != nil {
+		return fmt.Errorf("set one-time pxe boot: %w: %w", ErrBMCUnreachable, err)
+	}
+	op := "on"
+	if state == "on" {
+		op = "cycle"
+	}
+	if err := ss.bmc.SetPower(ctx, op); err != nil {
+		return fmt.Errorf("power %s: %w: %w", op, ErrBMCUnreachable, err)
+	}
+	return nil
+}
+
+// attempt is one run of the installer.
+type attempt struct {
+	intent    plan.Intent
+	reinstall bool // start a new attempt even if the boot server holds this intent
+	fresh     bool // the boot server did not know the host before
+	timeout   time.Duration
+}
+
+// run checks the BMC answers, registers the intent at the boot server,
+// PXE-boots the host and waits for the installer's result. If the BMC
+// fails after a fresh host's intent was registered, the intent is
+// withdrawn so nothing is left half-done.
+func (ss *session) run(ctx context.Context, a attempt) (*plan.Result, error) {
+	in := a.intent
+	state, err := ss.power(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := ss.boot.PutHost(ctx, ss.mac, in, a.reinstall); err != nil {
+		return nil, fmt.Errorf("register %s intent at boot server: %w", in.Mode, err)
+	}
+	if err := ss.netboot(ctx, state); err != nil {
+		if !a.fresh {
+			return nil, err
+		}
+		if derr := ss.boot.DeleteHost(context.WithoutCancel(ctx), ss.mac); derr != nil {
+			err = errors.Join(err, fmt.Errorf("withdraw intent: %w", derr))
+		}
+		return nil, err
+	}
+	ss.logf("%s: %s registered, host PXE-booting", ss.mac, in.Mode)
+	return ss.wait(ctx, in.Mode, a.timeout)
+}
+
+// wait polls the boot server until the installer reports a result for mode,
+// showing its progress. A long install is fine: only timeout ends the wait.
+func (ss *session) wait(ctx context.Context, mode plan.Mode, timeout time.Duration) (*plan.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(ss.deps.PollInterval)
+	defer tick.Stop()
+	var last plan.Status
+	for {
+		st, err := ss.boot.GetHost(ctx, ss.mac)
+		switch {
+		case err == nil:
+			if st.Stage != last.Stage || st.Percent != last.Percent || st.State != last.State {
+				ss.logf("%s: %s %s %s %d%%", ss.mac, mode, st.State, st.Stage, st.Percent)
+			}
+			last = st
+			if st.Result != nil && st.Result.Mode == mode && finished(mode, st.State) {
+				return st.Result, nil
+			}
+		case ctx.Err() == nil:
+			// A boot server that restarts or hiccups is waited for, not fatal.
+			ss.deps.Log.Warn("poll boot server", "mac", ss.mac, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return nil, fmt.Errorf("%w: %s of %s not done after %s (last: %s %s %d%%)",
+					ErrTimeout, mode, ss.mac, timeout, last.State, last.Stage, last.Percent)
+			}
+			return nil, fmt.Errorf("waiting for %s of %s: %w", mode, ss.mac, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// finished tells whether state ends an attempt of mode (a failed wipe
+// leaves the host quarantined).
+func finished(mode plan.Mode, state string) bool {
+	if mode == plan.ModeWipe {
+		return state == plan.StateWiped || state == plan.StateQuarantine
+	}
+	return state == plan.StateInstalled || state == plan.StateFailed || state == plan.StateBooted
+}
+
+// resultError names the stage the installer failed at.
+func resultError(sentinel error, r *plan.Result) error {
+	if r.Error == "" {
+		return fmt.Errorf("%w at stage %q", sentinel, r.Stage)
+	}
+	return fmt.Errorf("%w at stage %q: %s", sentinel, r.Stage, r.Error)
+}
