@@ -16,6 +16,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/pxe/client"
@@ -31,6 +32,8 @@ type pxeServeFlags struct {
 	discovery, ra, proxy bool
 	logLevel             string
 	kernel, initrd       string
+	kernelArgs           []string
+	config               string
 }
 
 func init() {
@@ -46,7 +49,12 @@ The API token is read from $RACKSMITH_API_TOKEN, else from --api-token-file
 file keeps hosts, hashed tokens and LUKS keys sealed with a key kept in
 STATE.seal (0600).`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runPXEServe(cmd.Context(), f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := pxeMergeConfig(cmd.Flags(), &f); err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			return runPXEServe(cmd.Context(), f)
+		},
 	}
 	fl := serve.Flags()
 	fl.StringVar(&f.stack, "stack", "", "stack name (folder stacks/NAME) or path of an inventory folder")
@@ -63,11 +71,52 @@ STATE.seal (0600).`,
 	fl.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fl.StringVar(&f.kernel, "kernel", "vmlinuz", "installer kernel, relative to --files")
 	fl.StringVar(&f.initrd, "initrd", "initrd.img", "installer initrd, relative to --files")
-	for _, name := range []string{"stack", "site"} {
-		_ = serve.MarkFlagRequired(name)
-	}
+	fl.StringSliceVar(&f.kernelArgs, "kernel-arg", nil, "extra argument for the installer's kernel command line (repeatable)")
+	fl.StringVar(&f.config, "config", "", "JSON configuration file with these settings in snake case; flags override it")
 	pxeCmd.AddCommand(serve)
 	rootCmd.AddCommand(pxeCmd)
+}
+
+// pxeMergeConfig fills the flags not given on the command line from
+// --config, and checks the required ones.
+func pxeMergeConfig(fl *pflag.FlagSet, f *pxeServeFlags) error {
+	if f.config != "" {
+		c, err := server.LoadFile(f.config)
+		if err != nil {
+			return err
+		}
+		set := func(name string, dst *string, v string) {
+			if !fl.Changed(name) && v != "" {
+				*dst = v
+			}
+		}
+		set("stack", &f.stack, c.Stack)
+		set("site", &f.site, c.Site)
+		set("interface", &f.iface, c.Interface)
+		set("listen-http", &f.listenHTTP, c.ListenHTTP)
+		set("tftp-root", &f.tftpRoot, c.TFTPRoot)
+		set("files", &f.files, c.Files)
+		set("state", &f.state, c.State)
+		set("api-token-file", &f.apiTokenFile, c.APITokenFile)
+		set("log-level", &f.logLevel, c.LogLevel)
+		set("kernel", &f.kernel, c.Kernel)
+		set("initrd", &f.initrd, c.Initrd)
+		for name, v := range map[string]struct {
+			dst *bool
+			val bool
+		}{"discovery": {&f.discovery, c.Discovery}, "ra": {&f.ra, c.RA}, "proxy-dhcp": {&f.proxy, c.ProxyDHCP}} {
+			if !fl.Changed(name) {
+				*v.dst = v.val
+			}
+		}
+		if !fl.Changed("kernel-arg") {
+			f.kernelArgs = c.KernelArgs
+		}
+	}
+	if f.stack == "" || f.site == "" {
+		return fmt.Errorf("--stack and --site are required (or a --config file naming them)")
+	}
+	return nil
 }
 
 func runPXEServe(ctx context.Context, f pxeServeFlags) error {
@@ -98,7 +147,7 @@ func runPXEServe(ctx context.Context, f pxeServeFlags) error {
 	srv, err := server.New(server.Config{
 		BaseURL: site.Network.BootURL, ListenHTTP: f.listenHTTP, FilesDir: f.files,
 		StatePath: f.state, APIToken: token, Discovery: f.discovery,
-		Kernel: f.kernel, Initrd: f.initrd,
+		Kernel: f.kernel, Initrd: f.initrd, KernelArgs: f.kernelArgs,
 	}, log)
 	if err != nil {
 		return err
