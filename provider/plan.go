@@ -117,10 +117,10 @@ func installTimeout(in ServerArgs) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(*in.InstallTimeout)
 	if err != nil {
-		return 0, fmt.Errorf("installTimeout %q: %w", *in.InstallTimeout, err)
+		return 0, fmt.Errorf("installTimeout: %q is not a duration such as 20m: %w", *in.InstallTimeout, err)
 	}
 	if d <= 0 {
-		return 0, fmt.Errorf("installTimeout %q: must be positive", *in.InstallTimeout)
+		return 0, fmt.Errorf("installTimeout: %q must be positive", *in.InstallTimeout)
 	}
 	return d, nil
 }

@@ -115,16 +115,16 @@ type ServerState struct {
 	ServerArgs
 	PowerState        string            `pulumi:"powerState"`
 	InstallState      string            `pulumi:"installState"`
-	InstalledImage    string            `pulumi:"installedImage"`
-	ArrayUUIDs        map[string]string `pulumi:"arrayUuids"`
-	LUKSUUID          string            `pulumi:"luksUuid"`
-	InstalledAt       string            `pulumi:"installedAt"`
-	InstallSeconds    float64           `pulumi:"installSeconds"`
+	InstalledImage    string            `pulumi:"installedImage,optional"`
+	ArrayUUIDs        map[string]string `pulumi:"arrayUuids,optional"`
+	LUKSUUID          string            `pulumi:"luksUuid,optional"`
+	InstalledAt       string            `pulumi:"installedAt,optional"`
+	InstallSeconds    float64           `pulumi:"installSeconds,optional"`
 	PlanHash          string            `pulumi:"planHash"`
-	FilesDelivered    map[string]string `pulumi:"filesDelivered"`
-	FailedStage       string            `pulumi:"failedStage"`
-	LUKSKey           string            `pulumi:"luksKey" provider:"secret"`
-	KeyHeldByBootOnly bool              `pulumi:"keyHeldByBootServerOnly"`
+	FilesDelivered    map[string]string `pulumi:"filesDelivered,optional"`
+	FailedStage       string            `pulumi:"failedStage,optional"`
+	LUKSKey           string            `pulumi:"luksKey,optional" provider:"secret"`
+	KeyHeldByBootOnly bool              `pulumi:"keyHeldByBootServerOnly,optional"`
 }
 
 // Annotate documents the outputs.

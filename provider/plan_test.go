@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+func planArgs() ServerArgs {
+	after, timeout := "poweroff", "15m"
+	return ServerArgs{
+		Hostname: "db1", Site: "fra1", MAC: "52:54:00:aa:00:03",
+		Address: "10.11.0.23/24", Gateway: "10.11.0.1", DNS: []string{"10.11.0.53"},
+		BMC:           BMCArgs{Address: "10.99.0.13", Username: "admin", Password: "not-in-the-plan"},
+		BootServerURL: "http://10.11.0.2:8080",
+		Image:         ImageArgs{Name: "busybox-root", URL: "http://10.11.0.2:8080/files/os/busybox-root.tar.gz", SHA256: "ab12"},
+		Storage: StorageArgs{RAIDLevel: 1, Disks: []DiskArgs{{Name: "a", Path: "/dev/vda", SizeBytes: 1 << 30}, {Name: "b", Path: "/dev/vdb", SizeBytes: 1 << 30}},
+			Encryption: &EncryptionArgs{PBKDF: "pbkdf2", PBKDFIter: 1000}},
+		Files:          []FileArgs{{Path: "/etc/postfix/main.cf", Content: "myhostname = db1\n"}, {Path: "/etc/hostname", Content: "db1\n", Mode: 0o600}},
+		AfterInstall:   &after,
+		InstallTimeout: &timeout,
+	}
+}
+
+func TestBuildPlanGolden(t *testing.T) {
+	pl, err := BuildPlan(planArgs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.MarshalIndent(pl, "", "  ")
+	got = append(got, '\n')
+	path := filepath.Join("testdata", "plan.golden.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./provider -update)", err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("plan differs from %s (go test ./provider -run TestBuildPlanGolden -update):\n%s", path, got)
+	}
+	if PlanHash(pl) != PlanHash(pl) {
+		t.Fatal("plan hash not stable")
+	}
+}
+
+func TestBuildPlanErrorsNameInput(t *testing.T) {
+	for field, mod := range map[string]func(*ServerArgs){
+		"mac":               func(a *ServerArgs) { a.MAC = "52-54-00-aa-00-03" },
+		"address":           func(a *ServerArgs) { a.Address = "10.11.0.23" },
+		"storage.disks":     func(a *ServerArgs) { a.Storage.Disks = nil },
+		"storage.raidLevel": func(a *ServerArgs) { a.Storage.RAIDLevel = 3 },
+		"installTimeout":    func(a *ServerArgs) { s := "soon"; a.InstallTimeout = &s },
+		"bootServerUrl":     func(a *ServerArgs) { a.BootServerURL = "10.11.0.2:8080" },
+	} {
+		a := planArgs()
+		mod(&a)
+		_, err := BuildPlan(a)
+		if err == nil || len(err.Error()) < len(field) || err.Error()[:len(field)+1] != field+":" {
+			t.Errorf("%s: got %v, want an error naming %s", field, err, field)
+		}
+	}
+}
+
+func TestDiffArgsEmptyEqualsAbsent(t *testing.T) {
+	a := planArgs()
+	b := planArgs()
+	a.DNS, b.DNS = nil, []string{}
+	a.NICs, b.NICs = nil, []NICArgs{}
+	if d := DiffArgs(a, b); d.HasChanges {
+		t.Fatalf("nil and empty lists differ: %+v", d.DetailedDiff)
+	}
+	b.BMC.Password = "rotated"
+	if d := DiffArgs(a, b); !d.HasChanges || d.DetailedDiff["bmc"].Kind != "update" || len(d.DetailedDiff) != 1 {
+		t.Fatalf("password rotation: %+v", d.DetailedDiff)
+	}
+}
