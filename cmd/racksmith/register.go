@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"github.com/spf13/cobra"
+
+	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/pxe/plan"
+)
+
+// regFactsSource finds what a host reported when it booted into discovery,
+// by the MAC it booted from. Safe to repeat: it only reads.
+type regFactsSource interface {
+	FactsByMAC(ctx context.Context, mac string) (*plan.Facts, error)
+}
+
+// regFactsFile reads facts from a JSON file holding one plan.Facts or a
+// list of them (as saved from the boot server's discovery report).
+type regFactsFile struct{ path string }
+
+var _ regFactsSource = (*regFactsFile)(nil)
+
+// errNoFacts means no discovery report matches the MAC.
+var errNoFacts = errors.New("no discovery facts for this MAC")
+
+func (f *regFactsFile) FactsByMAC(_ context.Context, mac string) (*plan.Facts, error) {
+	want, err := inventory.NormalizeMAC(mac)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(f.path)
+	if err != nil {
+		return nil, fmt.Errorf("read facts: %w", err)
+	}
+	var list []plan.Facts
+	if err := json.Unmarshal(b, &list); err != nil {
+		var one plan.Facts
+		if err1 := json.Unmarshal(b, &one); err1 != nil {
+			return nil, fmt.Errorf("facts file %s: want a plan.Facts object or a list of them: %w", f.path, err1)
+		}
+		list = []plan.Facts{one}
+	}
+	for i := range list {
+		if got, err := inventory.NormalizeMAC(list[i].MAC); err == nil && got == want {
+			return &list[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s in %s", errNoFacts, want, f.path)
+}
+
+// regHostFacts converts the boot server's facts to the inventory's own type.
+func regHostFacts(f *plan.Facts) inventory.HostFacts {
+	h := inventory.HostFacts{MAC: f.MAC, Serial: f.Serial, Vendor: f.Vendor, Product: f.Product}
+	for _, n := range f.NICs {
+		h.NICs = append(h.NICs, inventory.NICFacts{Name: n.Name, MAC: n.MAC})
+	}
+	for _, d := range f.Disks {
+		h.Disks = append(h.Disks, inventory.DiskFacts{Path: d.Path, Serial: d.Serial, SizeBytes: d.SizeBytes})
+	}
+	return h
+}
+
+type regFlags struct {
+	stack, stacksDir         string
+	reg                      inventory.Registration
+	macs, psus, disks, roles []string
+	fromDiscovery, factsFile string
+	dryRun                   bool
+}
+
+func init() {
+	var f regFlags
+	cmd := &cobra.Command{
+		Use:   "register --stack NAME --name NAME [flags]",
+		Short: "Add or update a server in a stack's inventory",
+		Long: "Adds the server to STACKS-DIR/NAME/servers.hcl, or updates it in the file that declares it,\n" +
+			"keeping the comments and layout of the rest of the file. Refuses, writing nothing, when the\n" +
+			"rack units, an outlet, a MAC, the serial or the BMC address belong to another server, or when\n" +
+			"the result would not validate. Running it again with the same data changes nothing.\n" +
+			"A new server's address, BMC credential, image and encryption come from a server of the same\n" +
+			"site unless given. --from-discovery MAC takes MACs, serial and disks from what the host\n" +
+			"reported when it PXE-booted into discovery (for now from --facts-file).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRegister(cmd.Context(), cmd.OutOrStdout(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.stack, "stack", "", "stack name: its inventory is STACKS-DIR/NAME (required)")
+	fl.StringVar(&f.stacksDir, "stacks-dir", "stacks", "folder holding one inventory folder per stack")
+	fl.StringVar(&f.reg.Name, "name", "", "server name (required)")
+	fl.StringVar(&f.reg.Site, "site", "", "site")
+	fl.StringVar(&f.reg.Rack, "rack", "", "rack")
+	fl.IntVar(&f.reg.U, "u", 0, "lowest rack unit the server occupies")
+	fl.IntVar(&f.reg.Height, "height", 0, "height in U (new servers: 1)")
+	fl.StringVar(&f.reg.Serial, "serial", "", "chassis serial number")
+	fl.StringVar(&f.reg.Model, "model", "", "model")
+	fl.StringArrayVar(&f.macs, "mac", nil, "NIC MAC, any common spelling; repeatable, the first is the provisioning NIC")
+	fl.StringVar(&f.reg.BMC, "bmc", "", "BMC address")
+	fl.StringVar(&f.reg.BMCCredential, "bmc-credential", "", "name of the credential block for the BMC")
+	fl.StringArrayVar(&f.psus, "psu", nil, fmt.Sprintf("PDU:OUTLET[:WATTS] (default %d W); repeatable", inventory.DefaultPSUWatts))
+	fl.StringArrayVar(&f.roles, "role", nil, "role the server carries; repeatable")
+	fl.StringArrayVar(&f.disks, "disk", nil, "NAME:SERIAL:SIZE, e.g. d0:S6ABC:3.84TB; repeatable")
+	fl.StringVar(&f.reg.Address, "address", "", "CIDR on the site's provisioning network (default: next free)")
+	fl.StringVar(&f.reg.Image, "image", "", "OS image")
+	fl.IntVar(&f.reg.RAIDLevel, "raid", 0, "RAID level (default: from the disk count)")
+	fl.StringVar(&f.fromDiscovery, "from-discovery", "", "take MACs, serial and disks from the discovery report of this MAC")
+	fl.StringVar(&f.factsFile, "facts-file", "", "discovery facts JSON (a plan.Facts or a list) for --from-discovery")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "show the change as a unified diff; write nothing")
+	_ = cmd.MarkFlagRequired("stack")
+	_ = cmd.MarkFlagRequired("name")
+	rootCmd.AddCommand(cmd)
+}
+
+func runRegister(ctx context.Context, out io.Writer, f regFlags) error {
+	reg := f.reg
+	for i, m := range f.macs {
+		reg.NICs = append(reg.NICs, inventory.RegNIC{Name: fmt.Sprintf("eth%d", i), MAC: m})
+	}
+	for _, p := range f.psus {
+		psu, err := regParsePSU(p)
+		if err != nil {
+			return err
+		}
+		reg.PSUs = append(reg.PSUs, psu)
+	}
+	for _, d := range f.disks {
+		disk, err := regParseDisk(d)
+		if err != nil {
+			return err
+		}
+		reg.Disks = append(reg.Disks, disk)
+	}
+	if f.roles != nil {
+		reg.Roles = f.roles
+	}
+	if f.fromDiscovery != "" {
+		if f.factsFile == "" {
+			return errors.New("--from-discovery needs --facts-file (fetching facts from the boot server is not wired in yet)")
+		}
+		var src regFactsSource = &regFactsFile{path: f.factsFile}
+		facts, err := src.FactsByMAC(ctx, f.fromDiscovery)
+		if err != nil {
+			return err
+		}
+		if err := reg.ApplyFacts(regHostFacts(facts)); err != nil {
+			return err
+		}
+	}
+
+	dir := filepath.Join(f.stacksDir, f.stack)
+	res, err := inventory.Register(dir, reg)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !res.Changed:
+		fmt.Fprintf(out, "No changes: %s already says this about server %s.\n", res.File, reg.Name)
+	case f.dryRun:
+		diff, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+			A: difflib.SplitLines(string(res.Old)), B: difflib.SplitLines(string(res.New)),
+			FromFile: res.File, ToFile: res.File, Context: 3,
+		})
+		if err != nil {
+			return fmt.Errorf("diff: %w", err)
+		}
+		fmt.Fprint(out, diff)
+	default:
+		if err := res.Write(); err != nil {
+			return err
+		}
+		verb := "Updated"
+		if res.Created {
+			verb = "Registered"
+		}
+		fmt.Fprintf(out, "%s server %s in %s.\n", verb, reg.Name, res.File)
+	}
+	return nil
+}
+
+func regParsePSU(s string) (inventory.RegPSU, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" {
+		return inventory.RegPSU{}, fmt.Errorf("--psu %q: want PDU:OUTLET[:WATTS]", s)
+	}
+	outlet, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return inventory.RegPSU{}, fmt.Errorf("--psu %q: outlet: %w", s, err)
+	}
+	p := inventory.RegPSU{PDU: parts[0], Outlet: outlet}
+	if len(parts) == 3 {
+		if p.Watts, err = strconv.Atoi(parts[2]); err != nil || p.Watts <= 0 {
+			return inventory.RegPSU{}, fmt.Errorf("--psu %q: watts must be a positive number", s)
+		}
+	}
+	return p, nil
+}
+
+func regParseDisk(s string) (inventory.RegDisk, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) != 3 || parts[0] == "" {
+		return inventory.RegDisk{}, fmt.Errorf("--disk %q: want NAME:SERIAL:SIZE (SERIAL may be empty)", s)
+	}
+	size, err := inventory.ParseSize(parts[2])
+	if err != nil {
+		return inventory.RegDisk{}, fmt.Errorf("--disk %q: %w", s, err)
+	}
+	return inventory.RegDisk{Name: parts[0], Serial: parts[1], SizeBytes: size}, nil
+}
