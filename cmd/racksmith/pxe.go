@@ -60,7 +60,7 @@ STATE.seal (0600).`,
 	fl.StringVar(&f.stack, "stack", "", "stack name (folder stacks/NAME) or path of an inventory folder")
 	fl.StringVar(&f.site, "site", "", "site to serve (its provisioning network and boot URL)")
 	fl.StringVar(&f.iface, "interface", "", "provisioning interface for DHCP, TFTP and router advertisements")
-	fl.StringVar(&f.listenHTTP, "listen-http", ":8080", "HTTP listen address")
+	fl.StringVar(&f.listenHTTP, "listen-http", "", "HTTP listen address (default: host and port of the site's boot URL)")
 	fl.StringVar(&f.tftpRoot, "tftp-root", "/usr/lib/ipxe", "directory of the iPXE boot programs served over TFTP")
 	fl.StringVar(&f.files, "files", "images/.build", "directory served under /files/ (installer kernel, initrd, OS images)")
 	fl.StringVar(&f.state, "state", "", "state file (default /var/lib/racksmith/pxe-STACK-SITE.db)")
@@ -139,6 +139,11 @@ func runPXEServe(ctx context.Context, f pxeServeFlags) error {
 	}
 	if f.apiTokenFile == "" {
 		f.apiTokenFile = f.state + ".api-token"
+	}
+	if f.listenHTTP == "" {
+		if f.listenHTTP, err = server.ListenFromBootURL(site.Network.BootURL); err != nil {
+			return err
+		}
 	}
 	token, err := pxeAPIToken(f.apiTokenFile, log)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"net"
 
 	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/pxe/hosts"
@@ -9,7 +10,8 @@ import (
 )
 
 // pxeAddPacketServices adds the packet services of the provisioning
-// interface: DHCP from the site's host table. Without --interface the boot
+// interface: DHCP from the site's host table, TFTP of the iPXE binaries on
+// the boot server's address. Without --interface the boot
 // server serves HTTP only (e.g. behind another DHCP server that points at it).
 func pxeAddPacketServices(srv *server.Server, inv *inventory.Inventory, site *inventory.Site, f pxeServeFlags, log *slog.Logger) error {
 	if f.iface == "" {
@@ -32,6 +34,13 @@ func pxeAddPacketServices(srv *server.Server, inv *inventory.Inventory, site *in
 		return err
 	}
 	log.Info("dhcp ready", "interface", f.iface, "mode", string(cfg.Mode), "reservations", table.Len())
+	tsvc, err := server.TFTPService(f.tftpRoot, net.JoinHostPort(site.Network.BootServer.String(), "69"), cfg.Files, log)
+	if err != nil {
+		return err
+	}
+	if err := srv.Add(tsvc); err != nil {
+		return err
+	}
 	if f.ra {
 		log.Warn("--ra: router advertisements are not wired yet")
 	}

@@ -5,11 +5,16 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
 
 	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/pxe/dhcp"
 	"github.com/racksmith/racksmith/pxe/hosts"
+	"github.com/racksmith/racksmith/pxe/tftp"
 )
 
 // PacketOptions are the packet-side switches of `racksmith pxe serve`.
@@ -86,4 +91,58 @@ func DHCPService(iface string, cfg dhcp.Config, table *hosts.Table, log *slog.Lo
 		Serve:      func(ctx context.Context) error { return srv.Serve(ctx) },
 		Collectors: h.Metrics().Collectors(),
 	}, nil
+}
+
+// TFTPService serves the iPXE binaries of root on addr (the boot server's
+// address, port 69). Boot files that are symlinks out of root (Debian's
+// /usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi) are pinned to their targets;
+// every other name stays confined to root.
+func TFTPService(root, addr string, files dhcp.Files, log *slog.Logger) (Service, error) {
+	if root == "" {
+		root = tftp.DefaultRoot
+	}
+	var opts []tftp.Option
+	for _, name := range []string{files.BIOS, files.UEFI, files.ARM64,
+		dhcp.DefaultBIOSFile, dhcp.DefaultUEFIFile, "snponly.efi"} {
+		if name == "" {
+			continue
+		}
+		p := filepath.Join(root, name)
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			if target, err := filepath.EvalSymlinks(p); err == nil {
+				if abs, err := filepath.Abs(target); err == nil {
+					opts = append(opts, tftp.WithFile(name, abs))
+				}
+			}
+		}
+	}
+	srv, err := tftp.NewServer(root, log.With("svc", "tftp"), opts...)
+	if err != nil {
+		return Service{}, err
+	}
+	return Service{
+		Name: "tftp",
+		Serve: func(ctx context.Context) error {
+			defer srv.Close()
+			return srv.Serve(ctx, addr)
+		},
+		Collectors: srv.Metrics().Collectors(),
+	}, nil
+}
+
+// ListenFromBootURL is the HTTP listen address a site's boot URL implies:
+// its host and port (80 or 443 when the URL names none).
+func ListenFromBootURL(bootURL string) (string, error) {
+	u, err := url.Parse(bootURL)
+	if err != nil || u.Hostname() == "" {
+		return "", fmt.Errorf("%w: boot_url %q has no host", ErrConfig, bootURL)
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	if port == "" {
+		return "", fmt.Errorf("%w: boot_url %q: scheme is not http(s)", ErrConfig, bootURL)
+	}
+	return net.JoinHostPort(u.Hostname(), port), nil
 }

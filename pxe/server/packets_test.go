@@ -76,3 +76,21 @@ func TestDiscoveryPoolRefusesReservations(t *testing.T) {
 		t.Fatalf("/29 accepted: %v", err)
 	}
 }
+
+func TestListenFromBootURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://10.11.0.2:8080":  "10.11.0.2:8080",
+		"http://10.11.0.2/":      "10.11.0.2:80",
+		"https://boot.example":   "boot.example:443",
+		"http://[fd00::2]:8080/": "[fd00::2]:8080",
+	} {
+		if got, err := ListenFromBootURL(in); err != nil || got != want {
+			t.Errorf("%s: %q %v, want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"10.11.0.2:8080", "ftp://x", ""} {
+		if _, err := ListenFromBootURL(in); !errors.Is(err, ErrConfig) {
+			t.Errorf("%q accepted", in)
+		}
+	}
+}
