@@ -42,6 +42,36 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
+// hostsCollector reports how many hosts are in each state, read from the
+// store at scrape time.
+type hostsCollector struct {
+	list func() ([]plan.Status, error)
+	desc *prometheus.Desc
+}
+
+func newHostsCollector(list func() ([]plan.Status, error)) *hostsCollector {
+	return &hostsCollector{list: list, desc: prometheus.NewDesc("racksmith_hosts",
+		"Hosts known to the boot server, by mode and state.", []string{"mode", "state"}, nil)}
+}
+
+func (c *hostsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *hostsCollector) Collect(ch chan<- prometheus.Metric) {
+	l, err := c.list()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	type key struct{ mode, state string }
+	n := map[key]int{}
+	for _, st := range l {
+		n[key{string(st.Mode), st.State}]++
+	}
+	for k, v := range n {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(v), k.mode, k.state)
+	}
+}
+
 // Finished counts a finished install (api.Observer).
 func (m *metrics) Finished(mode plan.Mode, state string) {
 	m.installs.WithLabelValues(string(mode), state).Inc()

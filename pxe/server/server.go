@@ -95,6 +95,7 @@ func New(cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	reg := prometheus.NewRegistry()
 	m := newMetrics(reg)
+	reg.MustRegister(newHostsCollector(st.List))
 	s := &Server{cfg: cfg, log: log, store: st, reg: reg}
 	s.http = &http.Server{
 		Handler:           newHandler(cfg, st, reg, m, log),

@@ -177,6 +177,7 @@ func TestAgentFlowAcrossRestart(t *testing.T) {
 		`racksmith_http_requests_total{code="409",endpoint="GET /api/v1/agent/key"} 1`,
 		`racksmith_installs_total{mode="install",outcome="installed"} 1`,
 		`racksmith_http_request_duration_seconds_bucket`,
+		`racksmith_hosts{mode="install",state="booted"} 1`,
 	} {
 		if code != 200 || !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %s", want)
