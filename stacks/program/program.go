@@ -1,0 +1,105 @@
+// Package program is racksmith's Pulumi program: it loads the stack's
+// inventory (config racksmith:inventory, a folder), stops with the
+// inventory's diagnostics when it is invalid, renders the role files and
+// declares one racksmith:index:Server per inventory server. The same
+// function runs under `pulumi up` (stacks/main.go) and `racksmith up`
+// (the Automation API's inline source, auto.go).
+package program
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/sdk/go/racksmith"
+)
+
+// ConfigNamespace is the config namespace of the program's settings.
+const ConfigNamespace = "racksmith"
+
+// ImageDirEnv names the folder holding OS images' .sha256 files (default
+// images/.build/os): the image's digest is put in the plan when found.
+const ImageDirEnv = "RACKSMITH_IMAGE_DIR"
+
+// Options choose the program's collaborators.
+type Options struct {
+	Roles RoleFiles // nil: RenderRoles
+}
+
+// Run is the program with the default options.
+func Run(ctx *pulumi.Context) error { return New(Options{})(ctx) }
+
+// New returns the program function.
+func New(opt Options) pulumi.RunFunc {
+	if opt.Roles == nil {
+		opt.Roles = RenderRoles
+	}
+	return func(ctx *pulumi.Context) error {
+		cfg := config.New(ctx, ConfigNamespace)
+		dir := cfg.Get("inventory")
+		if dir == "" {
+			return fmt.Errorf("config racksmith:inventory is not set: `pulumi config set racksmith:inventory stacks/%s`", ctx.Stack())
+		}
+		inv, diags := inventory.Load(dir)
+		if !diags.HasErrors() {
+			diags = append(diags, inventory.Validate(inv)...)
+		}
+		if diags.HasErrors() {
+			return fmt.Errorf("inventory %s is invalid:\n%s", dir, Diagnostics(inv, diags))
+		}
+		files, rdiags := opt.Roles(inv)
+		if rdiags.HasErrors() {
+			return fmt.Errorf("role rendering of %s failed:\n%s", dir, Diagnostics(inv, rdiags))
+		}
+		secrets := &secretResolver{cfg: cfg, dir: dir}
+		servers := make(pulumi.StringMap, len(inv.Servers))
+		for _, s := range inv.Servers {
+			args, err := serverArgs(inv, s, files[s.Name], secrets)
+			if err != nil {
+				return err
+			}
+			srv, err := racksmith.NewServer(ctx, s.Name, args)
+			if err != nil {
+				return fmt.Errorf("declare server %s: %w", s.Name, err)
+			}
+			servers[s.Name] = srv.InstallState
+		}
+		ctx.Export("installState", servers)
+		return nil
+	}
+}
+
+// Diagnostics renders diagnostics with their source snippets.
+func Diagnostics(inv *inventory.Inventory, diags hcl.Diagnostics) string {
+	var b strings.Builder
+	files := map[string]*hcl.File{}
+	if inv != nil && inv.Files != nil {
+		files = inv.Files
+	}
+	w := hcl.NewDiagnosticTextWriter(&b, files, 100, false)
+	_ = w.WriteDiagnostics(diags)
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// imageSHA256 reads the image's digest from the image folder, if there.
+func imageSHA256(name string) string {
+	dir := os.Getenv(ImageDirEnv)
+	if dir == "" {
+		dir = filepath.Join("images", ".build", "os")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, name+".tar.gz.sha256"))
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}

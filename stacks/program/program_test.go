@@ -1,0 +1,122 @@
+package program
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const labPassword = "lab-bmc-secret-3f9a"
+
+// recorder is a Pulumi mock monitor that records each registered resource.
+type recorder struct {
+	mu  sync.Mutex
+	res map[string]pulumi.MockResourceArgs
+}
+
+func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res[args.Name] = args
+	out := args.Inputs.Copy()
+	out["installState"] = resource.NewStringProperty("installed")
+	return args.Name + "_id", out, nil
+}
+
+func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
+}
+
+// runWith runs the program against mocks with the given config.
+func runWith(t *testing.T, cfg map[string]string, secretKeys []string) (*recorder, error) {
+	t.Helper()
+	b, _ := json.Marshal(cfg)
+	t.Setenv("PULUMI_CONFIG", string(b))
+	sk, _ := json.Marshal(secretKeys)
+	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(sk))
+	rec := &recorder{res: map[string]pulumi.MockResourceArgs{}}
+	err := pulumi.RunErr(Run, pulumi.WithMocks("racksmith", "lab", rec))
+	return rec, err
+}
+
+func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
+	rec, err := runWith(t, map[string]string{
+		"racksmith:inventory":   "../lab",
+		"racksmith:bmcPassword": labPassword,
+	}, []string{"racksmith:bmcPassword"})
+	if err != nil {
+		t.Fatalf("program: %v", err)
+	}
+	want := []string{"ams1-node1", "ams1-node2", "fra1-node1", "fra1-node2"}
+	var got []string
+	for name, r := range rec.res {
+		if r.TypeToken != "racksmith:index:Server" {
+			t.Errorf("%s: type %s", name, r.TypeToken)
+			continue
+		}
+		got = append(got, name)
+	}
+	if strings.Join(sortStrings(got), ",") != strings.Join(want, ",") {
+		t.Fatalf("servers declared: %v, want %v", got, want)
+	}
+	n1 := rec.res["fra1-node1"].Inputs
+	if n1["mac"].StringValue() != "52:54:00:11:00:21" || n1["bootServerUrl"].StringValue() != "http://10.11.0.2:8080" ||
+		n1["address"].StringValue() != "10.11.0.21/24" {
+		t.Fatalf("fra1-node1 inputs: mac %v url %v address %v", n1["mac"], n1["bootServerUrl"], n1["address"])
+	}
+	pw := n1["bmc"].ObjectValue()["password"]
+	if !pw.IsSecret() || pw.SecretValue().Element.StringValue() != labPassword {
+		t.Fatalf("bmc password must reach the provider as a secret: %v", pw)
+	}
+	storage := n1["storage"].ObjectValue()
+	if storage["raidLevel"].NumberValue() != 1 || len(storage["disks"].ArrayValue()) != 2 ||
+		storage["encryption"].ObjectValue()["pbkdf"].StringValue() != "pbkdf2" {
+		t.Fatalf("storage: %v", storage)
+	}
+	if len(n1["files"].ArrayValue()) == 0 {
+		t.Fatalf("fra1-node1 carries roles dns, web, monitor but got no role files")
+	}
+}
+
+func TestProgramStopsOnInvalidInventory(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../lab/sites.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A site referencing itself twice: a duplicate block is an error with file:line.
+	if err := os.WriteFile(filepath.Join(dir, "sites.hcl"), append(src, src...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := runWith(t, map[string]string{"racksmith:inventory": dir, "racksmith:bmcPassword": labPassword}, nil)
+	if err == nil || !strings.Contains(err.Error(), "sites.hcl:") {
+		t.Fatalf("invalid inventory: err %v; want diagnostics naming sites.hcl:LINE", err)
+	}
+	if len(rec.res) != 0 {
+		t.Fatalf("resources declared from an invalid inventory: %d", len(rec.res))
+	}
+}
+
+func TestProgramMissingSecretNamesCredential(t *testing.T) {
+	_, err := runWith(t, map[string]string{"racksmith:inventory": "../lab"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "sites.hcl:") || !strings.Contains(err.Error(), `credential "lab-bmc"`) {
+		t.Fatalf("missing password: %v; want the credential's file:line", err)
+	}
+}
+
+func sortStrings(s []string) []string {
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s
+}
