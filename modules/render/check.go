@@ -23,11 +23,11 @@ func check(t *Topology) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	svc := t.Inv.Service
 	if svc == nil {
-		for _, h := range t.Hosts {
-			if len(h.Roles) > 0 {
-				return append(diags, errorf(&h.Server.DeclRange, "Missing service block",
+		for _, s := range t.Inv.Servers {
+			if len(s.Roles) > 0 {
+				return append(diags, errorf(&s.DeclRange, "Missing service block",
 					"Server %q carries roles %s but the inventory has no service \"mail\" block with domains, primary_site and vips.",
-					h.Name, strings.Join(h.Roles, ", ")))
+					s.Name, strings.Join(s.Roles, ", ")))
 			}
 		}
 		return nil
