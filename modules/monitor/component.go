@@ -1,0 +1,17 @@
+package monitor
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/racksmith/racksmith/modules/component"
+	"github.com/racksmith/racksmith/modules/render"
+)
+
+// Type is the Pulumi type token of the monitor role's component resource.
+const Type = "racksmith:modules:Monitor"
+
+// NewComponent registers the monitor role as a component resource whose
+// outputs are its rendered files per host. t must have passed render.New.
+func NewComponent(ctx *pulumi.Context, name string, t *render.Topology, opts ...pulumi.ResourceOption) (*component.Role, error) {
+	return component.New(ctx, Type, name, Render(t), opts...)
+}
