@@ -13,7 +13,7 @@ import (
 
 // serverArgs maps one inventory server (with its site, credential and
 // rendered role files) to the Server's inputs.
-func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.File, secrets *secretResolver) (*racksmith.ServerArgs, error) {
+func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.File, secrets *secretResolver, root string) (*racksmith.ServerArgs, error) {
 	site := findSite(inv, s.Site)
 	if site == nil {
 		return nil, fmt.Errorf("%s: server %s: site %q is not declared", s.DeclRange, s.Name, s.Site)
@@ -41,7 +41,7 @@ func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.Fi
 			Address: s.BMC.Address.String(), Port: s.BMC.Port, Protocol: s.BMC.Protocol,
 			Username: cred.Username, Password: password,
 		},
-		Image:   racksmith.Image{Name: s.Image, Url: bootURL + "/files/os/" + s.Image + ".tar.gz", Sha256: imageSHA256(s.Image)},
+		Image:   racksmith.Image{Name: s.Image, Url: bootURL + "/files/os/" + s.Image + ".tar.gz", Sha256: imageSHA256(root, s.Image)},
 		Storage: racksmith.Storage{RaidLevel: s.Storage.RAIDLevel},
 	}
 	if site.Network.Gateway.IsValid() {

@@ -30,6 +30,9 @@ const ImageDirEnv = "RACKSMITH_IMAGE_DIR"
 // Options choose the program's collaborators.
 type Options struct {
 	Roles RoleFiles // nil: RenderRoles
+	// Root is the folder a relative racksmith:inventory is resolved in
+	// (the project folder); "" is the working directory, as under pulumi up.
+	Root string
 }
 
 // Run is the program with the default options.
@@ -46,6 +49,9 @@ func New(opt Options) pulumi.RunFunc {
 		if dir == "" {
 			return fmt.Errorf("config racksmith:inventory is not set: `pulumi config set racksmith:inventory stacks/%s`", ctx.Stack())
 		}
+		if opt.Root != "" && !filepath.IsAbs(dir) {
+			dir = filepath.Join(opt.Root, dir)
+		}
 		inv, diags := inventory.Load(dir)
 		if !diags.HasErrors() {
 			diags = append(diags, inventory.Validate(inv)...)
@@ -57,10 +63,10 @@ func New(opt Options) pulumi.RunFunc {
 		if rdiags.HasErrors() {
 			return fmt.Errorf("role rendering of %s failed:\n%s", dir, Diagnostics(inv, rdiags))
 		}
-		secrets := &secretResolver{cfg: cfg, dir: dir}
+		secrets := &secretResolver{ctx: ctx, cfg: cfg, dir: dir}
 		servers := make(pulumi.StringMap, len(inv.Servers))
 		for _, s := range inv.Servers {
-			args, err := serverArgs(inv, s, files[s.Name], secrets)
+			args, err := serverArgs(inv, s, files[s.Name], secrets, opt.Root)
 			if err != nil {
 				return err
 			}
@@ -87,11 +93,12 @@ func Diagnostics(inv *inventory.Inventory, diags hcl.Diagnostics) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// imageSHA256 reads the image's digest from the image folder, if there.
-func imageSHA256(name string) string {
+// imageSHA256 reads the image's digest from the image folder (relative to
+// root), if it is there.
+func imageSHA256(root, name string) string {
 	dir := os.Getenv(ImageDirEnv)
 	if dir == "" {
-		dir = filepath.Join("images", ".build", "os")
+		dir = filepath.Join(root, "images", ".build", "os")
 	}
 	b, err := os.ReadFile(filepath.Join(dir, name+".tar.gz.sha256"))
 	if err != nil {

@@ -17,11 +17,25 @@ import (
 // "file:PATH" (relative to the inventory folder). Errors name the
 // credential's file:line, never a value.
 type secretResolver struct {
+	ctx *pulumi.Context
 	cfg *config.Config
 	dir string
 }
 
+// resolve returns the credential's password. In a preview a password that
+// cannot be found is a warning and an unknown value, so CI can preview
+// without the fleet's secrets; up, refresh and destroy need it.
 func (r *secretResolver) resolve(c *inventory.Credential) (pulumi.StringOutput, error) {
+	v, err := r.lookup(c)
+	if err != nil && r.ctx != nil && r.ctx.DryRun() {
+		_ = r.ctx.Log.Warn(err.Error()+" (unknown in this preview)", nil)
+		unknown := pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
+		return pulumi.ToSecret(unknown).(pulumi.StringOutput), nil
+	}
+	return v, err
+}
+
+func (r *secretResolver) lookup(c *inventory.Credential) (pulumi.StringOutput, error) {
 	kind, ref, _ := strings.Cut(c.PasswordRef, ":")
 	where := fmt.Sprintf("%s: credential %q: password", c.DeclRange, c.Name)
 	switch kind {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/racksmith/racksmith/stacks/program"
+)
+
+// stackFlags are the flags of up, preview, refresh and destroy.
+type stackFlags struct {
+	stack, dir, bin, backend string
+	secretEnv                []string
+	yes                      bool
+}
+
+// stackOf builds the program.Stack; --secret-env KEY=ENV sets secret stack
+// config KEY from environment variable ENV.
+func (f stackFlags) stackOf(cmd *cobra.Command) (program.Stack, error) {
+	st := program.Stack{Name: f.stack, Dir: f.dir, Bin: f.bin, Backend: f.backend, Out: cmd.OutOrStdout(),
+		Secrets: map[string]string{}}
+	for _, kv := range f.secretEnv {
+		key, env, ok := strings.Cut(kv, "=")
+		if !ok || key == "" || env == "" {
+			return st, &exitError{code: 2, err: fmt.Errorf("--secret-env %q: want KEY=ENVIRONMENT_VARIABLE", kv)}
+		}
+		v, ok := os.LookupEnv(env)
+		if !ok || v == "" {
+			return st, &exitError{code: 2, err: fmt.Errorf("--secret-env %s: environment variable %s is not set", key, env)}
+		}
+		st.Secrets[key] = v
+	}
+	return st, nil
+}
+
+func init() {
+	mk := func(use, short string, run func(ctx context.Context, cmd *cobra.Command, st program.Stack) error, confirm bool) *cobra.Command {
+		var f stackFlags
+		c := &cobra.Command{
+			Use:   use + " --stack NAME",
+			Short: short,
+			Long: short + ".\n\nRuns the racksmith Pulumi program inline through the Automation API with the Pulumi CLI\n" +
+				"and the provider plugin from bin/, state in a local file backend under stacks/NAME/.pulumi\n" +
+				"(--backend for any Pulumi backend), secrets with the passphrase provider\n" +
+				"(PULUMI_CONFIG_PASSPHRASE, else a generated 0600 file beside the state).",
+			Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				if confirm && !f.yes {
+					return &exitError{code: 2, err: fmt.Errorf("%s changes hardware: pass --yes (run `racksmith preview --stack %s` first)", use, f.stack)}
+				}
+				st, err := f.stackOf(cmd)
+				if err != nil {
+					return err
+				}
+				start := time.Now()
+				err = run(cmd.Context(), cmd, st)
+				fmt.Fprintf(cmd.ErrOrStderr(), "racksmith %s --stack %s: %.1fs\n", use, f.stack, time.Since(start).Seconds())
+				if err != nil {
+					return &exitError{code: 1, err: err}
+				}
+				return nil
+			},
+		}
+		c.Flags().StringVar(&f.stack, "stack", "", "stack name (stacks/Pulumi.NAME.yaml; required)")
+		c.Flags().StringVar(&f.dir, "dir", ".", "project folder holding Pulumi.yaml")
+		c.Flags().StringVar(&f.bin, "bin", "", "folder with pulumi and pulumi-resource-racksmith (default DIR/bin)")
+		c.Flags().StringVar(&f.backend, "backend", "", "Pulumi backend URL (default file://DIR/stacks/NAME/.pulumi)")
+		c.Flags().StringArrayVar(&f.secretEnv, "secret-env", nil, "set secret config KEY from environment variable ENV (KEY=ENV, repeatable)")
+		if confirm {
+			c.Flags().BoolVar(&f.yes, "yes", false, "proceed without asking")
+		}
+		_ = c.MarkFlagRequired("stack")
+		return c
+	}
+	rootCmd.AddCommand(
+		mk("up", "Install and update the stack's servers", func(ctx context.Context, cmd *cobra.Command, st program.Stack) error {
+			_, err := st.Up(ctx)
+			return err
+		}, true),
+		mk("preview", "Show what up would change, touching no BMC and no boot server", func(ctx context.Context, cmd *cobra.Command, st program.Stack) error {
+			changes, summary, err := st.Preview(ctx)
+			if err == nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "preview: %s (changes: %v)\n", summary, changes)
+			}
+			return err
+		}, false),
+		mk("refresh", "Read the servers' power and install state into the stack", func(ctx context.Context, cmd *cobra.Command, st program.Stack) error {
+			_, err := st.Refresh(ctx)
+			return err
+		}, true),
+		mk("destroy", "Wipe and power off the stack's servers", func(ctx context.Context, cmd *cobra.Command, st program.Stack) error {
+			_, err := st.Destroy(ctx)
+			return err
+		}, true),
+	)
+}
+
+// Preview runs the stack's preview (no BMC, no boot server) from the
+// project in the working directory, Pulumi's progress on stderr; for
+// `racksmith plan`.
+func Preview(ctx context.Context, stack string) (changes bool, summary string, err error) {
+	return program.Stack{Name: stack, Out: os.Stderr}.Preview(ctx)
+}
