@@ -1,0 +1,198 @@
+package lab
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/racksmith/racksmith/provider/bmc"
+)
+
+// testLab brings up stacks/lab in a namespace of its own and always tears
+// it down again.
+func testLab(t *testing.T) (*Lab, *Layout) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Fatal("the lab test needs root (network namespaces, taps)")
+	}
+	if err := CheckTools(); err != nil {
+		t.Fatal(err)
+	}
+	suffix := make([]byte, 3)
+	_, _ = rand.Read(suffix)
+	cfg := Config{Namespace: "rs-lab-e1-" + hex.EncodeToString(suffix), RunDir: t.TempDir()}
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	lay, err := Plan(loadLab(t), cfg.Namespace, netip.Prefix{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := New(cfg, log)
+	t.Cleanup(func() {
+		if _, err := New(cfg, log).Down(context.Background(), false); err != nil {
+			t.Errorf("cleanup down: %v", err)
+		}
+	})
+	start := time.Now()
+	if err := l.Up(context.Background(), lay); err != nil {
+		t.Fatalf("lab up: %v", err)
+	}
+	t.Logf("lab up with %d BMCs in %s", len(lay.Hosts), time.Since(start).Round(time.Millisecond))
+	return l, lay
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+func cmdline(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	return strings.ReplaceAll(string(b), "\x00", " ")
+}
+
+// TestLabUpStatusDown: lab up on stacks/lab starts one BMC per server with
+// every VM off; powering hosts on through their BMCs (IPMI over the lab's
+// BMC network) starts their VMs with the inventory's MAC, serials and the
+// requested boot device; lab down, from a fresh process state, leaves no
+// namespace and no process behind.
+func TestLabUpStatusDown(t *testing.T) {
+	l, lay := testLab(t)
+	ctx := context.Background()
+
+	st, err := l.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Up || len(st.Hosts) != 4 {
+		t.Fatalf("status: %+v", st)
+	}
+	for _, h := range st.Hosts {
+		if h.Power != "off" || h.BMCPid == 0 || h.VMPid != 0 {
+			t.Fatalf("fresh lab host %+v: want BMC running, power off, no VM", h)
+		}
+	}
+	fi, err := os.Stat(PasswordFile(l.RunDir()))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("password file: %v %v", fi, err)
+	}
+	password, err := Password(l.RunDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// fra1-node1 boots from the network once, ams1-node1 from its disk.
+	pxeHost, _ := lay.Host("fra1-node1")
+	diskHost, _ := lay.Host("ams1-node1")
+	pxe := l.BMC(pxeHost, password, 5*time.Second)
+	if err := pxe.SetPXEOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := pxe.SetPower(ctx, "on"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.BMC(diskHost, password, 5*time.Second).SetPower(ctx, "cycle"); err != nil {
+		t.Fatal(err)
+	}
+
+	st, err = l.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := map[string]int{}
+	var recorded []int
+	for _, h := range st.Hosts {
+		recorded = append(recorded, h.BMCPid)
+		on := h.Name == pxeHost.Name || h.Name == diskHost.Name
+		if on != (h.Power == "on") || on != (h.VMPid != 0) {
+			t.Errorf("after power on: %+v", h)
+		}
+		if h.VMPid != 0 {
+			pids[h.Name] = h.VMPid
+			recorded = append(recorded, h.VMPid)
+		}
+	}
+	for name, boot := range map[string]string{pxeHost.Name: "-boot once=n,order=c", diskHost.Name: "-boot order=c"} {
+		h, _ := lay.Host(name)
+		cl := cmdline(pids[name])
+		for _, want := range []string{boot, "mac=" + h.MAC, "ifname=" + h.Tap, "serial=" + h.Serial, "serial=" + h.Disks[1].Serial, "-m 512"} {
+			if !strings.Contains(cl, want) {
+				t.Errorf("%s VM (pid %d) lacks %q: %s", name, pids[name], want, cl)
+			}
+		}
+	}
+	inNS := strings.Fields(mustRun(t, "ip", "netns", "pids", l.Namespace()))
+	for name, pid := range pids {
+		if !contains(inNS, fmt.Sprint(pid)) {
+			t.Errorf("VM of %s (pid %d) is not in namespace %s", name, pid, l.Namespace())
+		}
+	}
+
+	// power off through the BMC stops the VM
+	if err := pxe.SetPower(ctx, "off"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := pxe.PowerState(ctx); err != nil || p != bmc.PowerOff || alive(pids[pxeHost.Name], "qemu") {
+		t.Fatalf("after off: power %q, %v; VM alive %v", p, err, alive(pids[pxeHost.Name], "qemu"))
+	}
+
+	stopped, err := New(Config{Namespace: l.Namespace(), RunDir: l.RunDir()}, nil).Down(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stopped.Namespace {
+		t.Error("down did not delete the namespace")
+	}
+	assertNothingLeft(t, l, recorded)
+	// a second down is harmless
+	if _, err := l.Down(ctx, false); err != nil {
+		t.Errorf("second down: %v", err)
+	}
+}
+
+func assertNothingLeft(t *testing.T, l *Lab, pids []int) {
+	t.Helper()
+	if namespaceExists(l.Namespace()) {
+		t.Errorf("namespace %s still exists", l.Namespace())
+	}
+	for _, pid := range pids {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err == nil && alive(pid, "") {
+			t.Errorf("pid %d still running: %s", pid, cmdline(pid))
+		}
+	}
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, _ := os.ReadFile(p)
+		if strings.Contains(string(b), l.RunDir()) {
+			t.Errorf("process %s still runs from the lab: %s", p, strings.ReplaceAll(string(b), "\x00", " "))
+		}
+	}
+}
+
+func mustRun(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
