@@ -77,24 +77,3 @@ func onlyFeed(s *Server) (string, bool) {
 	return "", false
 }
 
-// downWith reports whether a server goes down when the given failure
-// domain fails.
-func downWith(s *Server, kind, name string) bool {
-	switch kind {
-	case DomainSite:
-		return s.Site == name
-	case DomainRack:
-		return s.Rack == name
-	case DomainPDU:
-		if len(s.PSUs) == 0 {
-			return false
-		}
-		for _, p := range s.PSUs {
-			if p.PDU != name {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}

@@ -43,10 +43,12 @@ type Impact struct {
 }
 
 // WhatIf simulates the loss of every single PDU, rack and site, in that
-// order and in declaration order within each kind. It is pure.
+// order and in declaration order within each kind. It is pure, and linear
+// in the number of servers: each what-if visits only the servers it takes
+// down.
 func WhatIf(inv *Inventory) []Failure {
 	type dom struct{ kind, name string }
-	var doms []dom
+	doms := make([]dom, 0, len(inv.PDUs)+len(inv.Racks)+len(inv.Sites))
 	for _, p := range inv.PDUs {
 		doms = append(doms, dom{DomainPDU, p.Name})
 	}
@@ -56,23 +58,36 @@ func WhatIf(inv *Inventory) []Failure {
 	for _, s := range inv.Sites {
 		doms = append(doms, dom{DomainSite, s.Name})
 	}
-	carriers := make(map[string][]*Server, len(inv.Roles))
+	// Instances of each role, in total and per site.
+	total := make(map[string]int, len(inv.Roles))
+	perSite := make(map[string]map[string]int, len(inv.Roles))
 	for _, s := range inv.Servers {
 		for _, r := range s.Roles {
-			carriers[r] = append(carriers[r], s)
+			total[r]++
+			if perSite[r] == nil {
+				perSite[r] = map[string]int{}
+			}
+			perSite[r][s.Site]++
 		}
 	}
+	idx := newDomainIndex(inv)
 	out := make([]Failure, 0, len(doms))
 	for _, d := range doms {
-		f := Failure{Domain: d.kind, Name: d.name, Down: []string{}, Impacts: []Impact{}}
-		for _, s := range inv.Servers {
-			if downWith(s, d.kind, d.name) {
-				f.Down = append(f.Down, s.Name)
+		down := idx.down(d.kind, d.name)
+		f := Failure{Domain: d.kind, Name: d.name, Down: make([]string, 0, len(down)), Impacts: []Impact{}}
+		lost := map[string]map[string]int{} // role -> site -> instances lost
+		for _, s := range down {
+			f.Down = append(f.Down, s.Name)
+			for _, r := range s.Roles {
+				if lost[r] == nil {
+					lost[r] = map[string]int{}
+				}
+				lost[r][s.Site]++
 			}
 		}
 		for _, r := range inv.Roles {
-			if im, hit := impact(r, carriers[r.Name], d.kind, d.name); hit {
-				f.Impacts = append(f.Impacts, im)
+			if l := lost[r.Name]; len(l) > 0 {
+				f.Impacts = append(f.Impacts, impact(r, total[r.Name], perSite[r.Name], l, d.kind, d.name))
 			}
 		}
 		out = append(out, f)
@@ -80,24 +95,18 @@ func WhatIf(inv *Inventory) []Failure {
 	return out
 }
 
-func impact(r *Role, servers []*Server, kind, name string) (Impact, bool) {
-	im := Impact{Role: r.Name, Before: len(servers), Wanted: r.Replicas, Quorum: r.Quorum}
-	siteBefore, siteAfter := map[string]int{}, map[string]int{}
-	for _, s := range servers {
-		siteBefore[s.Site]++
-		if !downWith(s, kind, name) {
-			im.After++
-			siteAfter[s.Site]++
-		}
-	}
-	if im.After == im.Before {
-		return im, false
+// impact judges what losing lost (instances per site) does to role r,
+// which has before instances, perSite of them in each site.
+func impact(r *Role, before int, perSite, lost map[string]int, kind, name string) Impact {
+	im := Impact{Role: r.Name, Before: before, After: before, Wanted: r.Replicas, Quorum: r.Quorum}
+	for _, n := range lost {
+		im.After -= n
 	}
 	im.BelowReplicas = im.After < r.Replicas
 	im.BelowQuorum = r.Quorum > 0 && im.After < r.Quorum
 	im.LostAll = im.After == 0
-	for _, site := range sortedKeys(siteBefore) {
-		if siteAfter[site] == 0 && im.After > 0 && !(kind == DomainSite && site == name) {
+	for _, site := range sortedKeys(lost) {
+		if lost[site] == perSite[site] && im.After > 0 && !(kind == DomainSite && site == name) {
 			im.SiteEmptied = site
 		}
 	}
@@ -111,5 +120,5 @@ func impact(r *Role, servers []*Server, kind, name string) (Impact, bool) {
 	default:
 		im.Severity = "ok"
 	}
-	return im, true
+	return im
 }
