@@ -76,4 +76,3 @@ func onlyFeed(s *Server) (string, bool) {
 	}
 	return "", false
 }
-
