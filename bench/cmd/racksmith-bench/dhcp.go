@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -148,7 +149,8 @@ func (b *bench) startDHCP(name string, hs []dhcpload.Host, o options) (*exec.Cmd
 		if err != nil {
 			return nil, err
 		}
-		return b.start(b.serverNS, name+".log", self, "serve-dhcp", "-iface", serverIf, "-hosts", fmt.Sprint(o.hosts))
+		return b.start(b.serverNS, name+".log", self, "serve-dhcp", "-iface", serverIf, "-hosts", fmt.Sprint(o.hosts),
+			"-cpuprofile", o.profile)
 	case "dnsmasq":
 		var lines []string
 		for i, h := range hs {
@@ -189,7 +191,7 @@ func (b *bench) writeKeaConfig(hs []dhcpload.Host) error {
 	}
 	srv := serverAddr.Addr().String()
 	cfg := map[string]any{"Dhcp4": map[string]any{
-		"interfaces-config":            map[string]any{"interfaces": []string{serverIf}, "dhcp-socket-type": "raw"},
+		"interfaces-config":            map[string]any{"interfaces": []string{serverIf}, "dhcp-socket-type": keaSocket},
 		"lease-database":               map[string]any{"type": "memfile", "persist": false},
 		"valid-lifetime":               3600,
 		"host-reservation-identifiers": []string{"hw-address"},
@@ -215,6 +217,7 @@ func serveDHCP(args []string) error {
 	fs := flag.NewFlagSet("serve-dhcp", flag.ContinueOnError)
 	iface := fs.String("iface", serverIf, "interface")
 	n := fs.Int("hosts", 1000, "reservations")
+	profile := fs.String("cpuprofile", "", "write a CPU profile here")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -242,6 +245,14 @@ func serveDHCP(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return dhcp.Serve(ctx, *iface, h)
@@ -255,3 +266,6 @@ func tail(path string) string {
 	}
 	return s
 }
+
+// keaSocket is Kea's dhcp-socket-type ("raw" or "udp").
+var keaSocket = "raw"

@@ -50,6 +50,7 @@ type options struct {
 	skipHTTP    bool
 	only        string
 	budget      time.Duration
+	profile     string
 }
 
 func run(args []string) error {
@@ -65,6 +66,8 @@ func run(args []string) error {
 	fs.IntVar(&o.fileMB, "file-mb", 100, "size of the HTTP test file in MB")
 	fs.BoolVar(&o.skipHTTP, "skip-http", false, "DHCP only")
 	fs.StringVar(&o.only, "only", "", "run only this DHCP server (racksmith, dnsmasq, kea)")
+	fs.StringVar(&keaSocket, "kea-socket", "raw", "Kea dhcp-socket-type: raw or udp")
+	fs.StringVar(&o.profile, "cpuprofile", "", "write a CPU profile of racksmith's DHCP server here")
 	fs.DurationVar(&o.budget, "budget", 8*time.Minute, "hard limit for the whole run")
 	if err := fs.Parse(args); err != nil {
 		return err
