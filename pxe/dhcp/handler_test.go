@@ -247,3 +247,15 @@ func TestMalformed(t *testing.T) {
 		})
 	}
 }
+
+// Two servers built from the same inventory answer byte for byte alike.
+func TestDeterministic(t *testing.T) {
+	a, b := newTestHandler(t, testConfig()), newTestHandler(t, testConfig())
+	for _, c := range fwCases() {
+		req := discover(t, c.mac, c.mods...)
+		ra, rb := a.Handle(bg, req, ServerPort), b.Handle(bg, req, ServerPort)
+		if ra == nil || rb == nil || !bytes.Equal(ra.ToBytes(), rb.ToBytes()) {
+			t.Errorf("%s: replies differ:\n%v\n%v", c.name, ra, rb)
+		}
+	}
+}
