@@ -4,7 +4,7 @@
 # installed on this machine, nothing touches its /boot):
 #
 #   images/.build/vmlinuz                      Debian kernel (linux-image-amd64's dependency)
-#   images/.build/initrd.img                   busybox + mdadm + cryptsetup + e2fsprogs + gdisk
+#   images/.build/initrd.img (zstd cpio)       busybox + mdadm + cryptsetup + e2fsprogs + gdisk
 #                                              + extlinux + kernel modules + the agent
 #   images/.build/os/busybox-root.tar.gz(.sha256)  the lab hosts' OS (images/os/lab-busybox.json)
 #
@@ -25,7 +25,7 @@ OSDEF=$HERE/os/lab-busybox.json
 
 log() { echo "images: $*" >&2; }
 die() { echo "images: error: $*" >&2; exit 1; }
-for tool in apt-get apt-cache dpkg depmod modprobe readelf cpio gzip tar jq sha256sum "$GO"; do
+for tool in apt-get apt-cache dpkg depmod modprobe readelf cpio gzip zstd tar jq sha256sum "$GO"; do
   command -v "$tool" >/dev/null || die "$tool not found (run make setup)"
 done
 
@@ -159,7 +159,8 @@ echo "$VERSIONS" > "$IR/etc/racksmith/packages"
 # reproducible archives: fixed mtimes, sorted names, numeric owners
 find "$IR" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 mkdir -p "$B/os"
-(cd "$IR" && find . -mindepth 1 | sed 's|^\./||' | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9 -n > "$B/initrd.img.tmp"
+# zstd: the kernel unpacks it several times faster than gzip under TCG
+(cd "$IR" && find . -mindepth 1 | sed 's|^\./||' | sort | cpio -o -H newc -R 0:0 --reproducible --quiet) | zstd -q -19 -T1 > "$B/initrd.img.tmp"
 cp "$K/boot/vmlinuz-$KVER" "$B/vmlinuz.tmp"
 
 # --- the lab OS image ------------------------------------------------------------

@@ -19,11 +19,11 @@ var stagePercent = map[string]int{
 // Install runs a whole install, filling res as it goes. The LUKS key is
 // fetched once, kept in memory only, and fed to cryptsetup on stdin.
 func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, error) {
-	a.event(ctx, plan.StageStart, 0, "installer up")
 	ifname, err := a.netUp(ctx, a.Cfg.MAC, a.Cfg.Address, a.Cfg.Gateway)
 	if err != nil {
 		return nil, fail(plan.StageStart, err)
 	}
+	a.event(ctx, plan.StageStart, 0, "installer up")
 	facts, err := a.Sys.Facts(a.Cfg.MAC)
 	if err != nil {
 		return nil, fail(plan.StageInspect, err)

@@ -16,10 +16,10 @@ import (
 // unrecoverable from then on), stops the arrays, zeroes the md superblocks
 // and removes every signature with wipefs. Any failed command fails the wipe.
 func (a *Agent) Wipe(ctx context.Context) error {
-	a.event(ctx, plan.StageStart, 0, "wipe")
 	if _, err := a.netUp(ctx, a.Cfg.MAC, a.Cfg.Address, a.Cfg.Gateway); err != nil {
 		return fail(plan.StageStart, err)
 	}
+	a.event(ctx, plan.StageStart, 0, "wipe")
 	facts, err := a.Sys.Facts(a.Cfg.MAC)
 	if err != nil {
 		return fail(plan.StageInspect, err)

@@ -75,7 +75,7 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 	partOf := map[string]string{} // disk/array -> partition device
 	for _, d := range disks {
 		dev := devs[d]
-		args := []string{"sgdisk", "-n", "1:2048:+1M", "-t", "1:EF02", "-c", "1:bios"}
+		args := []string{"sgdisk", "-o", "-n", "1:2048:+1M", "-t", "1:EF02", "-c", "1:bios"}
 		for i, name := range parts[d] {
 			n := strconv.Itoa(i + 2)
 			size := "0"
@@ -93,35 +93,36 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 		}
 		args = append(args, dev)
 		l.Steps = append(l.Steps,
-			Step{Stage: plan.StageDisks, Argv: []string{"wipefs", "-a", "-f", dev}},
-			Step{Stage: plan.StageDisks, Argv: []string{"sgdisk", "--zap-all", dev}},
+			Step{Stage: plan.StageDisks, Argv: []string{"wipefs", "-a", "-f", dev}}, // GPT (both copies), PMBR
 			Step{Stage: plan.StageDisks, Argv: args})
 		if p.Bootloader == "extlinux" {
 			l.Steps = append(l.Steps, Step{Stage: plan.StageDisks, Argv: []string{"dd", "if=" + opt.GPTMBR, "of=" + dev, "bs=440", "count=1", "conv=notrunc"}})
 		}
 	}
+	var raid, luks, mkfs []Step
 	for i, a := range p.Arrays {
 		ar := Array{Name: a.Name, Device: fmt.Sprintf("/dev/md%d", i), Level: a.Level, Metadata: a.Metadata, Encrypt: a.Encrypt, FS: a.FS, Mount: a.Mount}
 		for _, d := range a.Disks {
 			ar.Members = append(ar.Members, partOf[d+"/"+a.Name])
 			// old md superblocks and LUKS headers at the new partition's offsets
-			l.Steps = append(l.Steps, Step{Stage: plan.StageRAID, Argv: []string{"wipefs", "-a", "-f", partOf[d+"/"+a.Name]}})
+			raid = append(raid, Step{Stage: plan.StageRAID, Argv: []string{"wipefs", "-a", "-f", partOf[d+"/"+a.Name]}})
 		}
 		args := []string{"mdadm", "--create", ar.Device, "--run", "--assume-clean", "--level=" + strconv.Itoa(a.Level),
 			"--raid-devices=" + strconv.Itoa(len(a.Disks)), "--metadata=" + a.Metadata, "--name=" + a.Name, "--homehost=" + p.Hostname}
-		l.Steps = append(l.Steps, Step{Stage: plan.StageRAID, Argv: append(args, ar.Members...)})
+		raid = append(raid, Step{Stage: plan.StageRAID, Argv: append(args, ar.Members...)})
 		ar.FSDevice = ar.Device
 		if a.Encrypt {
-			l.Steps = append(l.Steps, luksSteps(p.Encryption, ar.Device, a.Name)...)
+			luks = append(luks, luksSteps(p.Encryption, ar.Device, a.Name)...)
 			ar.FSDevice = "/dev/mapper/" + a.Name
 		}
 		mk := []string{"mke2fs", "-F", "-q", "-t", a.FS, "-L", a.Name}
 		if a.Mount == "/boot" && p.Bootloader == "extlinux" {
 			mk = append(mk, "-O", "^64bit") // syslinux reads no 64bit ext4
 		}
-		l.Steps = append(l.Steps, Step{Stage: plan.StageFilesystem, Argv: append(mk, ar.FSDevice)})
+		mkfs = append(mkfs, Step{Stage: plan.StageFilesystem, Argv: append(mk, ar.FSDevice)})
 		l.Arrays = append(l.Arrays, ar)
 	}
+	l.Steps = append(append(append(l.Steps, raid...), luks...), mkfs...)
 	return l, nil
 }
 
