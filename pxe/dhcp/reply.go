@@ -29,7 +29,7 @@ func (h *Handler) build(req *dhcpv4.DHCPv4, mt dhcpv4.MessageType, l *lease, c C
 		YourIPAddr:    net.IPv4zero,
 		ServerIPAddr:  net.IPv4zero,
 		GatewayIPAddr: req.GatewayIPAddr,
-		Options:       dhcpv4.Options{},
+		Options:       make(dhcpv4.Options, 16), // room for every option we set
 	}
 	if mt == dhcpv4.MessageTypeAck || h.cfg.Mode == ModeProxy {
 		resp.ClientIPAddr = req.ClientIPAddr
