@@ -54,7 +54,7 @@ type Deps struct {
 	IsNotFound func(error) bool
 	// Log receives the provider's own diagnostics (never secrets).
 	Log *slog.Logger
-	// PollInterval is how often the boot server is asked for progress (default 2s).
+	// PollInterval is how often the boot server is asked for progress (default 1s).
 	PollInterval time.Duration
 }
 
@@ -63,7 +63,7 @@ func (d Deps) withDefaults() Deps {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	if d.PollInterval <= 0 {
-		d.PollInterval = 2 * time.Second
+		d.PollInterval = time.Second
 	}
 	if d.IsNotFound == nil {
 		d.IsNotFound = func(err error) bool { return errors.Is(err, client.ErrNotFound) }
