@@ -12,26 +12,28 @@ import (
 )
 
 // serverArgs maps one inventory server (with its site, credential and
-// rendered role files) to the Server's inputs.
-func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.File, secrets *secretResolver, root string) (*racksmith.ServerArgs, error) {
+// rendered role files) to the Server's inputs; warn says what is missing
+// but not fatal (an image not built yet).
+func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.File, secrets *secretResolver, root string) (args *racksmith.ServerArgs, warn string, err error) {
 	site := findSite(inv, s.Site)
 	if site == nil {
-		return nil, fmt.Errorf("%s: server %s: site %q is not declared", s.DeclRange, s.Name, s.Site)
+		return nil, "", fmt.Errorf("%s: server %s: site %q is not declared", s.DeclRange, s.Name, s.Site)
 	}
 	mac := provisioningMAC(s)
 	if mac == "" {
-		return nil, fmt.Errorf("%s: server %s: no NIC to provision through", s.DeclRange, s.Name)
+		return nil, "", fmt.Errorf("%s: server %s: no NIC to provision through", s.DeclRange, s.Name)
 	}
 	cred := findCredential(inv, s.BMC.Credential)
 	if cred == nil {
-		return nil, fmt.Errorf("%s: server %s: bmc.credential %q is not declared", s.BMC.Range, s.Name, s.BMC.Credential)
+		return nil, "", fmt.Errorf("%s: server %s: bmc.credential %q is not declared", s.BMC.Range, s.Name, s.BMC.Credential)
 	}
 	password, err := secrets.resolve(cred)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	bootURL := strings.TrimRight(site.Network.BootURL, "/")
-	args := &racksmith.ServerArgs{
+	img, warn := resolveImage(root, bootURL, s.Image)
+	args = &racksmith.ServerArgs{
 		Hostname:      pulumi.String(s.Name),
 		Site:          pulumi.String(s.Site),
 		Mac:           pulumi.String(mac),
@@ -41,7 +43,7 @@ func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.Fi
 			Address: s.BMC.Address.String(), Port: s.BMC.Port, Protocol: s.BMC.Protocol,
 			Username: cred.Username, Password: password,
 		},
-		Image:   racksmith.Image{Name: s.Image, Url: bootURL + "/files/os/" + s.Image + ".tar.gz", Sha256: imageSHA256(root, s.Image)},
+		Image:   img,
 		Storage: racksmith.Storage{RaidLevel: s.Storage.RAIDLevel},
 	}
 	if site.Network.Gateway.IsValid() {
@@ -68,7 +70,7 @@ func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.Fi
 	for _, f := range files {
 		args.Files = append(args.Files, racksmith.File{Path: f.Path, Mode: int(f.Mode), Content: string(f.Content)})
 	}
-	return args, nil
+	return args, warn, nil
 }
 
 // provisioningMAC is the MAC of the provisioning NIC, else of the first NIC.

@@ -8,7 +8,6 @@ package program
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,10 +21,6 @@ import (
 
 // ConfigNamespace is the config namespace of the program's settings.
 const ConfigNamespace = "racksmith"
-
-// ImageDirEnv names the folder holding OS images' .sha256 files (default
-// images/.build/os): the image's digest is put in the plan when found.
-const ImageDirEnv = "RACKSMITH_IMAGE_DIR"
 
 // Options choose the program's collaborators.
 type Options struct {
@@ -66,9 +61,12 @@ func New(opt Options) pulumi.RunFunc {
 		secrets := &secretResolver{ctx: ctx, cfg: cfg, dir: dir}
 		servers := make(pulumi.StringMap, len(inv.Servers))
 		for _, s := range inv.Servers {
-			args, err := serverArgs(inv, s, files[s.Name], secrets, opt.Root)
+			args, warn, err := serverArgs(inv, s, files[s.Name], secrets, opt.Root)
 			if err != nil {
 				return err
+			}
+			if warn != "" {
+				_ = ctx.Log.Warn(s.Name+": "+warn, nil)
 			}
 			srv, err := racksmith.NewServer(ctx, s.Name, args)
 			if err != nil {
@@ -91,22 +89,4 @@ func Diagnostics(inv *inventory.Inventory, diags hcl.Diagnostics) string {
 	w := hcl.NewDiagnosticTextWriter(&b, files, 100, false)
 	_ = w.WriteDiagnostics(diags)
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// imageSHA256 reads the image's digest from the image folder (relative to
-// root), if it is there.
-func imageSHA256(root, name string) string {
-	dir := os.Getenv(ImageDirEnv)
-	if dir == "" {
-		dir = filepath.Join(root, "images", ".build", "os")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, name+".tar.gz.sha256"))
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
 }

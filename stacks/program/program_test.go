@@ -41,13 +41,13 @@ func runWith(t *testing.T, cfg map[string]string, secretKeys []string) (*recorde
 	sk, _ := json.Marshal(secretKeys)
 	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(sk))
 	rec := &recorder{res: map[string]pulumi.MockResourceArgs{}}
-	err := pulumi.RunErr(Run, pulumi.WithMocks("racksmith", "lab", rec))
+	err := pulumi.RunErr(New(Options{Root: "../.."}), pulumi.WithMocks("racksmith", "lab", rec))
 	return rec, err
 }
 
 func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
 	rec, err := runWith(t, map[string]string{
-		"racksmith:inventory":   "../lab",
+		"racksmith:inventory":   "stacks/lab",
 		"racksmith:bmcPassword": labPassword,
 	}, []string{"racksmith:bmcPassword"})
 	if err != nil {
@@ -79,6 +79,11 @@ func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
 		storage["encryption"].ObjectValue()["pbkdf"].StringValue() != "pbkdf2" {
 		t.Fatalf("storage: %v", storage)
 	}
+	// The lab image is defined in images/os/lab-busybox.json and built as busybox-root.
+	if img := n1["image"].ObjectValue(); img["name"].StringValue() != "lab-busybox" ||
+		img["url"].StringValue() != "http://10.11.0.2:8080/files/os/busybox-root.tar.gz" {
+		t.Fatalf("image: %v", img)
+	}
 	if len(n1["files"].ArrayValue()) == 0 {
 		t.Fatalf("fra1-node1 carries roles dns, web, monitor but got no role files")
 	}
@@ -104,7 +109,7 @@ func TestProgramStopsOnInvalidInventory(t *testing.T) {
 }
 
 func TestProgramMissingSecretNamesCredential(t *testing.T) {
-	_, err := runWith(t, map[string]string{"racksmith:inventory": "../lab"}, nil)
+	_, err := runWith(t, map[string]string{"racksmith:inventory": "stacks/lab"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "sites.hcl:") || !strings.Contains(err.Error(), `credential "lab-bmc"`) {
 		t.Fatalf("missing password: %v; want the credential's file:line", err)
 	}
