@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
@@ -61,42 +63,89 @@ func Load(dir string) (*Inventory, hcl.Diagnostics) {
 // does for the files of a folder. Registration uses it to check an edited
 // file in memory before writing it.
 func LoadSources(dir string, srcs map[string][]byte) (*Inventory, hcl.Diagnostics) {
-	inv := &Inventory{Dir: dir, Files: map[string]*hcl.File{}}
-	var diags hcl.Diagnostics
-	parser := hclparse.NewParser()
+	inv := &Inventory{Dir: dir, Files: make(map[string]*hcl.File, len(srcs))}
 	names := make([]string, 0, len(srcs))
 	for name := range srcs {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 
-	type blocks struct{ variables, locals, rest hcl.Blocks }
-	var all blocks
-	for _, name := range names {
-		f, d := parser.ParseHCL(srcs[name], name)
-		diags = append(diags, d...)
-		if f == nil {
+	// Files parse independently: in parallel, results kept in name order.
+	type parsed struct {
+		file    *hcl.File
+		content *hcl.BodyContent
+		diags   hcl.Diagnostics
+	}
+	files := make([]parsed, len(names))
+	parallel(len(names), func(i int) {
+		p := &files[i]
+		f, d := hclsyntax.ParseConfig(srcs[names[i]], names[i], hcl.Pos{Line: 1, Column: 1})
+		p.diags = d
+		if f == nil || f.Body == nil {
+			p.file = nil
+			return
+		}
+		p.file = f
+		content, d := f.Body.Content(fileSchema)
+		p.content = content
+		p.diags = append(p.diags, d...)
+		p.diags = append(p.diags, literalSecrets(f.Body)...)
+	})
+
+	var diags hcl.Diagnostics
+	var variables, locals hcl.Blocks
+	rest := make([]hcl.Blocks, len(names))
+	for i, p := range files {
+		diags = append(diags, p.diags...)
+		if p.file == nil {
 			continue
 		}
-		inv.Files[name] = f
-		content, d := f.Body.Content(fileSchema)
-		diags = append(diags, d...)
-		diags = append(diags, literalSecrets(f.Body)...)
-		for _, b := range content.Blocks {
+		inv.Files[names[i]] = p.file
+		for _, b := range p.content.Blocks {
 			switch b.Type {
 			case "variable":
-				all.variables = append(all.variables, b)
+				variables = append(variables, b)
 			case "locals":
-				all.locals = append(all.locals, b)
+				locals = append(locals, b)
 			default:
-				all.rest = append(all.rest, b)
+				rest[i] = append(rest[i], b)
 			}
 		}
 	}
-
-	ctx, d := evalContext(all.variables, all.locals)
+	ctx, d := evalContext(variables, locals)
 	diags = append(diags, d...)
-	for _, b := range all.rest {
+
+	// Blocks decode independently once the scope is known: per file in
+	// parallel, merged in file order.
+	parts := make([]*Inventory, len(names))
+	partDiags := make([]hcl.Diagnostics, len(names))
+	parallel(len(names), func(i int) {
+		parts[i], partDiags[i] = decodeBlocks(rest[i], ctx)
+	})
+	for i, part := range parts {
+		diags = append(diags, partDiags[i]...)
+		inv.Sites = append(inv.Sites, part.Sites...)
+		inv.Racks = append(inv.Racks, part.Racks...)
+		inv.PDUs = append(inv.PDUs, part.PDUs...)
+		inv.Credentials = append(inv.Credentials, part.Credentials...)
+		inv.Servers = append(inv.Servers, part.Servers...)
+		inv.Roles = append(inv.Roles, part.Roles...)
+		if s := part.Service; s != nil {
+			if inv.Service != nil {
+				diags = append(diags, duplicateDiag("service", "mail", s.DeclRange, inv.Service.DeclRange))
+				continue
+			}
+			inv.Service = s
+		}
+	}
+	return inv, dropUnsupportedSecrets(diags)
+}
+
+// decodeBlocks decodes the top-level blocks of one file, in order.
+func decodeBlocks(blocks hcl.Blocks, ctx *hcl.EvalContext) (*Inventory, hcl.Diagnostics) {
+	inv := &Inventory{}
+	var diags hcl.Diagnostics
+	for _, b := range blocks {
 		switch b.Type {
 		case "site":
 			s, d := decodeSite(b, ctx)
@@ -132,7 +181,34 @@ func LoadSources(dir string, srcs map[string][]byte) (*Inventory, hcl.Diagnostic
 			inv.Service = s
 		}
 	}
-	return inv, dropUnsupportedSecrets(diags)
+	return inv, diags
+}
+
+// parallel runs f(0) … f(n-1) on up to GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // blockName is how a block is named in messages: `server "fra1-node1"`.
