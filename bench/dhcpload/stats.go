@@ -50,7 +50,7 @@ func ProcessCPU(pid int) (time.Duration, error) {
 
 // CPUTimes is the machine-wide line of /proc/stat.
 type CPUTimes struct {
-	Total, Steal int64 // clock ticks
+	Total, Steal, Idle int64 // clock ticks; Idle includes iowait
 }
 
 // MachineCPU reads the "cpu" line of /proc/stat.
@@ -73,7 +73,10 @@ func MachineCPU() (CPUTimes, error) {
 		if i < 8 { // user nice system idle iowait irq softirq steal (guest is in user)
 			t.Total += n
 		}
-		if i == 7 {
+		switch i {
+		case 3, 4:
+			t.Idle += n
+		case 7:
 			t.Steal = n
 		}
 	}
@@ -86,4 +89,17 @@ func StealPercent(a, b CPUTimes) float64 {
 		return 0
 	}
 	return 100 * float64(b.Steal-a.Steal) / float64(b.Total-a.Total)
+}
+
+// OtherPercent is the share of the machine's CPU time between a and b used
+// by processes other than the ones that used known (e.g. the server under
+// test and the load generator).
+func OtherPercent(a, b CPUTimes, known time.Duration) float64 {
+	total := b.Total - a.Total
+	if total <= 0 {
+		return 0
+	}
+	busy := total - (b.Idle - a.Idle) - (b.Steal - a.Steal)
+	other := busy - int64(known/ClockTick)
+	return 100 * float64(max(other, 0)) / float64(total)
 }

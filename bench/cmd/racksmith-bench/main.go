@@ -44,6 +44,7 @@ type options struct {
 	window      time.Duration
 	windows     int
 	maxSteal    float64
+	maxOther    float64
 	httpDur     time.Duration
 	httpConns   int
 	fileMB      int
@@ -61,6 +62,7 @@ func run(args []string) error {
 	fs.DurationVar(&o.window, "window", 4*time.Second, "length of one measurement window")
 	fs.IntVar(&o.windows, "windows", 3, "measurement windows per DHCP server")
 	fs.Float64Var(&o.maxSteal, "max-steal", 5, "re-run a window (twice at most) when hypervisor steal exceeds this percentage")
+	fs.Float64Var(&o.maxOther, "max-other", 25, "re-run a window (twice at most) when other processes use more than this percentage of the machine")
 	fs.DurationVar(&o.httpDur, "http-duration", 8*time.Second, "length of each HTTP run")
 	fs.IntVar(&o.httpConns, "http-conns", 50, "concurrent HTTP clients")
 	fs.IntVar(&o.fileMB, "file-mb", 100, "size of the HTTP test file in MB")

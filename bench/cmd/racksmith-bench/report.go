@@ -13,20 +13,21 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microse
 
 func printDHCP(w io.Writer, o options, rs []dhcpResult) {
 	fmt.Fprintf(w, "\nDHCP: %d reservations, %d transactions in flight, %d x %s windows per server, BOOTP broadcast flag set,\n"+
-		"load generator and server in two namespaces over a veth, sharing this machine's CPUs.\n\n",
+		"load generator and server in two namespaces over a veth, sharing this machine's CPUs.\n"+
+		"max other: the most CPU any window lost to unrelated processes (windows over -max-other are re-run twice at most).\n\n",
 		o.hosts, o.concurrency, o.windows, o.window)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "server\texch/s\toffer p50\toffer p99\tack p50\tack p99\tserver CPU/exch\ttimeouts\tnaks\tmax steal\t")
+	fmt.Fprintln(tw, "server\texch/s\toffer p50\toffer p99\tack p50\tack p99\tserver CPU/exch\ttimeouts\tnaks\tmax steal\tmax other\t")
 	rates := map[string]float64{}
 	cpus := map[string]float64{}
 	for _, r := range rs {
-		t, cpu, steal := r.total()
+		t, cpu, steal, other := r.total()
 		rates[r.server] = t.Rate()
 		cpus[r.server] = perExchange(cpu, t.Exchanges)
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%.1fµs\t%d\t%d\t%.1f%%\t\n", r.server, t.Rate(),
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%.1fµs\t%d\t%d\t%.1f%%\t%.0f%%\t\n", r.server, t.Rate(),
 			ms(dhcpload.Quantile(t.Offer, .5)), ms(dhcpload.Quantile(t.Offer, .99)),
 			ms(dhcpload.Quantile(t.Ack, .5)), ms(dhcpload.Quantile(t.Ack, .99)),
-			cpus[r.server], t.Timeouts, t.Naks, steal)
+			cpus[r.server], t.Timeouts, t.Naks, steal, other)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nper window (exch/s):")
