@@ -98,10 +98,13 @@ func checkServerRefs(inv *Inventory, ix *index) hcl.Diagnostics {
 				diags = append(diags, unknownRef("server", s.Name, "roles", role, at("roles"), keys(ix.roles)))
 			}
 		}
-		if okSite && s.Address.IsValid() && !site.Network.Prefix.Contains(s.Address.Addr()) {
+		if !s.Address.IsValid() {
+			diags = append(diags, errorAt(s.DeclRange, "Missing address",
+				"server %q: set \"address\" (CIDR on site %q's provisioning network); the boot server reserves it for the provisioning NIC.", s.Name, s.Site))
+		} else if okSite && !site.Network.Prefix.Contains(s.Address.Addr()) {
 			diags = append(diags, errorAt(at("address"), "Address outside the site's network",
 				"server %q: \"address\" %s is not in site %q's provisioning network %s.", s.Name, s.Address, s.Site, site.Network.Prefix))
-		} else if okSite && s.Address.IsValid() && s.Address.Bits() != site.Network.Prefix.Bits() {
+		} else if okSite && s.Address.Bits() != site.Network.Prefix.Bits() {
 			diags = append(diags, errorAt(at("address"), "Prefix length differs from the site's network",
 				"server %q: \"address\" %s has prefix length /%d, site %q's network is %s.", s.Name, s.Address, s.Address.Bits(), s.Site, site.Network.Prefix))
 		}
