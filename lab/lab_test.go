@@ -138,6 +138,29 @@ func TestLabUpStatusDown(t *testing.T) {
 		}
 	}
 
+	// a BMC that stops answering shows in status, within the timeout
+	dead, _ := lay.Host("ams1-node2")
+	for _, h := range st.Hosts {
+		if h.Name == dead.Name {
+			if !stopPid(h.BMCPid, "ipmi_sim", time.Second) {
+				t.Fatalf("could not stop the BMC of %s", dead.Name)
+			}
+		}
+	}
+	start := time.Now()
+	st, err = l.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range st.Hosts {
+		if h.Name == dead.Name && (h.Power != "?" || h.BMCPid != 0 || !strings.Contains(h.Error, dead.BMC.String()) || !strings.Contains(h.Error, "unreachable")) {
+			t.Errorf("status of a host whose BMC is gone: %+v", h)
+		}
+	}
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("status with one dead BMC took %s", took)
+	}
+
 	// power off through the BMC stops the VM
 	if err := pxe.SetPower(ctx, "off"); err != nil {
 		t.Fatal(err)
@@ -158,6 +181,34 @@ func TestLabUpStatusDown(t *testing.T) {
 	if _, err := l.Down(ctx, false); err != nil {
 		t.Errorf("second down: %v", err)
 	}
+}
+
+// TestLabUpFailureLeavesNothing: when lab up fails half way (here the boot
+// server exits at once) it tears down what it had started.
+func TestLabUpFailureLeavesNothing(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("the lab test needs root (network namespaces, taps)")
+	}
+	if err := CheckTools(); err != nil {
+		t.Fatal(err)
+	}
+	suffix := make([]byte, 3)
+	_, _ = rand.Read(suffix)
+	cfg := Config{
+		Namespace: "rs-lab-e1-" + hex.EncodeToString(suffix), RunDir: t.TempDir(),
+		BootServer: &BootServerConfig{Binary: "/bin/false", Stack: "lab"},
+	}
+	lay, err := Plan(loadLab(t), cfg.Namespace, netip.Prefix{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := New(cfg, slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { _, _ = l.Down(context.Background(), false) })
+	err = l.Up(context.Background(), lay)
+	if err == nil || !strings.Contains(err.Error(), "boot server fra1 exited at start") {
+		t.Fatalf("up with a failing boot server: err = %v", err)
+	}
+	assertNothingLeft(t, l, nil)
 }
 
 func assertNothingLeft(t *testing.T, l *Lab, pids []int) {
