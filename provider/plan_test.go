@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+// Update rewrites golden files in testdata/ (go test ./provider -update).
+var Update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 func planArgs() ServerArgs {
 	after, timeout := "poweroff", "15m"
@@ -34,7 +35,7 @@ func TestBuildPlanGolden(t *testing.T) {
 	got, _ := json.MarshalIndent(pl, "", "  ")
 	got = append(got, '\n')
 	path := filepath.Join("testdata", "plan.golden.json")
-	if *update {
+	if *Update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -160,7 +160,7 @@ func TestUpThroughAutomationAPI(t *testing.T) {
 	var out bytes.Buffer
 	st := program.Stack{
 		Name: "e2e", Dir: dir, Bin: bin, Out: &out,
-		Env:     map[string]string{provider.TokenEnv: testToken},
+		Env:     map[string]string{provider.TokenEnv: testToken, "PULUMI_HOME": t.TempDir()},
 		Secrets: map[string]string{"racksmith:bmcPassword": testPassword},
 	}
 	step := func(name string, f func() error) {
