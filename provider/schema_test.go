@@ -17,7 +17,6 @@ import (
 	"github.com/racksmith/racksmith/provider"
 )
 
-
 // Schema returns the provider's schema as `pulumi package get-schema` shows it.
 func Schema(t *testing.T) []byte {
 	t.Helper()
