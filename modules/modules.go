@@ -3,8 +3,8 @@
 // (nginx), mx (Postfix), db (Galera), db-replica (Galera fed by async
 // replication), dns (Knot) and monitor (Prometheus). Rendering is pure and
 // deterministic, so a change shows as an update of exactly the hosts whose
-// files change; the Pulumi components (Component, and one per role package)
-// expose the same files as outputs.
+// files change. This package and the role packages are pure; the Pulumi
+// component resources exposing the same files are in modules/component.
 package modules
 
 import (

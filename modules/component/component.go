@@ -1,8 +1,10 @@
-// Package component registers a role's rendered files as a Pulumi component
-// resource. Each role package (modules/lb, modules/web, …) names its own
-// type token; the component's output "files" maps host -> path ->
-// {mode, sha256, content}, so a program (or a reader of the stack's state)
-// sees per host what the role lays down.
+// Package component declares the mail service's roles as Pulumi component
+// resources: one type per role ("racksmith:modules:LB", …, each built from
+// that role's pure renderer in modules/<role>) under one
+// "racksmith:modules:Mail". A role component's output "files" maps host ->
+// path -> {mode, sha256, content}, so a program (or a reader of the stack's
+// state) sees per host what the role lays down. The renderers know nothing
+// of Pulumi; only this package does.
 package component
 
 import (

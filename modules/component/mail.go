@@ -1,4 +1,4 @@
-package modules
+package component
 
 import (
 	"fmt"
@@ -6,15 +6,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/racksmith/racksmith/inventory"
-	"github.com/racksmith/racksmith/modules/component"
-	"github.com/racksmith/racksmith/modules/db"
-	"github.com/racksmith/racksmith/modules/dbreplica"
-	"github.com/racksmith/racksmith/modules/dns"
-	"github.com/racksmith/racksmith/modules/lb"
-	"github.com/racksmith/racksmith/modules/monitor"
-	"github.com/racksmith/racksmith/modules/mx"
+	"github.com/racksmith/racksmith/modules"
 	"github.com/racksmith/racksmith/modules/render"
-	"github.com/racksmith/racksmith/modules/web"
 )
 
 // MailType is the Pulumi type token of the whole mail service component.
@@ -26,26 +19,26 @@ type Mail struct {
 	pulumi.ResourceState
 
 	// Roles holds each rendered role's component, by role name.
-	Roles map[string]*component.Role
+	Roles map[string]*Role
 	// Files is every host's files, all roles merged: plain values known at
 	// preview, to hand to each host's Server resource as its role files.
-	Files Files
+	Files modules.Files
 }
 
 // NewMail checks inv, renders every role and registers the components:
 // MailType called name, and under it one role component called
 // "<name>-<role>". A refused inventory is an error wrapping
 // render.ErrRefused with the diagnostics (file:line) in its text.
-func NewMail(ctx *pulumi.Context, name string, inv *inventory.Inventory, opt Options, opts ...pulumi.ResourceOption) (*Mail, error) {
+func NewMail(ctx *pulumi.Context, name string, inv *inventory.Inventory, opt modules.Options, opts ...pulumi.ResourceOption) (*Mail, error) {
 	t, diags := render.New(inv)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("%w:\n%s", render.ErrRefused, diags.Error())
 	}
-	files, diags := RenderWith(inv, opt)
+	files, diags := modules.RenderWith(inv, opt)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("%w:\n%s", render.ErrRefused, diags.Error())
 	}
-	m := &Mail{Roles: map[string]*component.Role{}, Files: files}
+	m := &Mail{Roles: map[string]*Role{}, Files: files}
 	if err := ctx.RegisterComponentResource(MailType, name, m, opts...); err != nil {
 		return nil, fmt.Errorf("register %s %s: %w", MailType, name, err)
 	}
@@ -55,23 +48,23 @@ func NewMail(ctx *pulumi.Context, name string, inv *inventory.Inventory, opt Opt
 			continue
 		}
 		child := name + "-" + role
-		var c *component.Role
+		var c *Role
 		var err error
 		switch role {
 		case render.RoleLB:
-			c, err = lb.NewComponent(ctx, child, t, parent)
+			c, err = NewLB(ctx, child, t, parent)
 		case render.RoleWeb:
-			c, err = web.NewComponent(ctx, child, t, opt.Web, parent)
+			c, err = NewWeb(ctx, child, t, opt.Web, parent)
 		case render.RoleMX:
-			c, err = mx.NewComponent(ctx, child, t, opt.MX, parent)
+			c, err = NewMX(ctx, child, t, opt.MX, parent)
 		case render.RoleDB:
-			c, err = db.NewComponent(ctx, child, t, parent)
+			c, err = NewDB(ctx, child, t, parent)
 		case render.RoleDBReplica:
-			c, err = dbreplica.NewComponent(ctx, child, t, parent)
+			c, err = NewDBReplica(ctx, child, t, parent)
 		case render.RoleDNS:
-			c, err = dns.NewComponent(ctx, child, t, parent)
+			c, err = NewDNS(ctx, child, t, parent)
 		case render.RoleMonitor:
-			c, err = monitor.NewComponent(ctx, child, t, parent)
+			c, err = NewMonitor(ctx, child, t, parent)
 		}
 		if err != nil {
 			return nil, err

@@ -1,4 +1,4 @@
-package modules
+package component
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/racksmith/racksmith/modules"
 	"github.com/racksmith/racksmith/modules/internal/testinv"
 	"github.com/racksmith/racksmith/modules/lb"
 	"github.com/racksmith/racksmith/modules/render"
@@ -57,12 +58,12 @@ func stack(t *testing.T, program pulumi.RunFunc) auto.Stack {
 // nothing.
 func TestMailComponentUp(t *testing.T) {
 	inv := testinv.Load(t, "example")
-	want, diags := Render(inv)
+	want, diags := modules.Render(inv)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
 	program := func(ctx *pulumi.Context) error {
-		m, err := NewMail(ctx, "mail", inv, Options{})
+		m, err := NewMail(ctx, "mail", inv, modules.Options{})
 		if err != nil {
 			return err
 		}
@@ -76,8 +77,8 @@ func TestMailComponentUp(t *testing.T) {
 	if err != nil {
 		t.Fatalf("up: %v", err)
 	}
-	if got := res.Summary.ResourceChanges; got == nil || (*got)["create"] != 2+len(Renderers) {
-		t.Errorf("up created %v, want the stack, the Mail component and %d role components", got, len(Renderers))
+	if got := res.Summary.ResourceChanges; got == nil || (*got)["create"] != 2+len(modules.Renderers) {
+		t.Errorf("up created %v, want the stack, the Mail component and %d role components", got, len(modules.Renderers))
 	}
 	lbFiles, _ := res.Outputs["lb"].Value.(map[string]any)
 	for _, h := range []string{"fra1-lb1", "ams1-lb2"} {
@@ -111,7 +112,7 @@ func TestMailComponentUp(t *testing.T) {
 func TestMailRefused(t *testing.T) {
 	inv := testinv.Load(t, "example")
 	delete(inv.Service.VIPs, "ams1")
-	_, err := NewMail(nil, "mail", inv, Options{}) // refused before the context is used
+	_, err := NewMail(nil, "mail", inv, modules.Options{}) // refused before the context is used
 	if !errors.Is(err, render.ErrRefused) || !strings.Contains(err.Error(), "roles.hcl:4,") || !strings.Contains(err.Error(), "Missing VIP") {
 		t.Fatalf("NewMail = %v, want ErrRefused naming roles.hcl:4", err)
 	}
