@@ -140,10 +140,13 @@ func runLabUp(ctx context.Context, stderr io.Writer, f labFlags) error {
 	return l.Up(ctx, lay)
 }
 
+// labSelf finds the racksmith binary the boot servers run (tests replace it).
+var labSelf = os.Executable
+
 // labBootServer runs this very binary's `pxe serve` per site, with its
 // state, and one API token for the whole lab, under the run directory.
 func labBootServer(f labFlags) (*lab.BootServerConfig, error) {
-	self, err := os.Executable()
+	self, err := labSelf()
 	if err != nil {
 		return nil, fmt.Errorf("find racksmith binary for the boot servers: %w", err)
 	}

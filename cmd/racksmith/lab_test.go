@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/racksmith/racksmith/lab"
+)
+
+// TestLabMain is not a test: the lab test runs this test binary as its
+// boot servers' racksmith (RACKSMITH_LAB_MAIN set, racksmith's arguments
+// after "--"), and this runs the real command line.
+func TestLabMain(t *testing.T) {
+	if os.Getenv("RACKSMITH_LAB_MAIN") == "" {
+		return
+	}
+	rootCmd.SetArgs(flag.Args())
+	if err := rootCmd.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "racksmith:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// TestLabBootServersAndUnknownHost: `racksmith lab up` on stacks/lab starts
+// both sites' boot servers in the namespace; `lab add-unknown` racks a VM
+// that network-boots and asks the fra1 boot server for an address; `lab
+// status` shows it all; `lab down` leaves nothing behind.
+func TestLabBootServersAndUnknownHost(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("the lab test needs root (network namespaces, taps, QEMU)")
+	}
+	if err := lab.CheckTools(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatal("curl not found: apt-get install curl")
+	}
+	dir := t.TempDir()
+	wrapper := filepath.Join(dir, "racksmith")
+	script := fmt.Sprintf("#!/bin/sh\nexec env RACKSMITH_LAB_MAIN=1 RACKSMITH_API_TOKEN= %s -test.run='^TestLabMain$' -- \"$@\"\n", os.Args[0])
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	labSelf = func() (string, error) { return wrapper, nil }
+	defer func() { labSelf = os.Executable }()
+
+	suffix := make([]byte, 3)
+	_, _ = rand.Read(suffix)
+	f := labFlags{
+		stack: "../../stacks/lab", runDir: filepath.Join(dir, "run"),
+		namespace: "rs-lab-e1-" + hex.EncodeToString(suffix),
+		files:     dir, name: "disc1", site: "fra1",
+	}
+	ctx := context.Background()
+	var stderr bytes.Buffer
+	t.Cleanup(func() {
+		if err := runLabDown(context.Background(), &bytes.Buffer{}, &stderr, f); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	})
+	if err := runLabUp(ctx, &stderr, f); err != nil {
+		t.Fatalf("lab up: %v\n%s", err, stderr.String())
+	}
+	for _, url := range []string{"http://10.11.0.2:8080/healthz", "http://10.21.0.2:8080/healthz"} {
+		out, err := exec.Command("ip", "netns", "exec", f.namespace, "curl", "-sf", "-m", "5", url).CombinedOutput()
+		if err != nil {
+			t.Fatalf("boot server %s inside the namespace: %v: %s", url, err, out)
+		}
+	}
+	tok, err := os.Stat(filepath.Join(f.runDir, lab.FileAPIToken))
+	if err != nil || tok.Mode().Perm() != 0o600 {
+		t.Fatalf("api token file: %v %v", tok, err)
+	}
+
+	var out bytes.Buffer
+	if err := runLabAddUnknown(ctx, &out, &stderr, f); err != nil {
+		t.Fatalf("add-unknown: %v\n%s", err, stderr.String())
+	}
+	mac := lab.UnknownMAC("disc1")
+	if !strings.Contains(out.String(), mac) {
+		t.Fatalf("add-unknown said %q, want MAC %s", out.String(), mac)
+	}
+	log := filepath.Join(f.runDir, "boot-fra1", "log")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b, _ := os.ReadFile(log)
+		if bytes.Contains(b, []byte(`"mac":"`+mac+`"`)) && bytes.Contains(b, []byte(`"type":"DISCOVER"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the unknown VM's DHCP never reached the fra1 boot server within 60s:\n%s", b)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+
+	out.Reset()
+	f.json = true
+	if err := runLabStatus(ctx, &out, &stderr, f); err != nil {
+		t.Fatal(err)
+	}
+	var st lab.Status
+	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
+		t.Fatalf("status json: %v\n%s", err, out.String())
+	}
+	if len(st.Hosts) != 5 || len(st.BootServers) != 2 {
+		t.Fatalf("status: %+v", st)
+	}
+	var pids []int
+	for _, b := range st.BootServers {
+		if b.Pid == 0 {
+			t.Errorf("boot server %s not running", b.Site)
+		}
+		pids = append(pids, b.Pid)
+	}
+	for _, h := range st.Hosts {
+		pids = append(pids, h.BMCPid, h.VMPid)
+		if h.Name == "disc1" && (!h.Unknown || h.Power != "on" || h.VMPid == 0 || h.MAC != mac) {
+			t.Errorf("unknown host: %+v", h)
+		}
+	}
+
+	out.Reset()
+	if err := runLabDown(ctx, &out, &stderr, f); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "deleted namespace "+f.namespace) {
+		t.Errorf("down said %q", out.String())
+	}
+	if _, err := os.Stat("/run/netns/" + f.namespace); err == nil {
+		t.Errorf("namespace %s left behind", f.namespace)
+	}
+	for _, pid := range pids {
+		if pid == 0 {
+			continue
+		}
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err == nil && strings.Contains(string(b), f.runDir) {
+			t.Errorf("pid %d still runs: %q", pid, b)
+		}
+	}
+}
