@@ -2,7 +2,6 @@ package dns
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,10 +25,7 @@ func TestPrimaryToSecondaryTransfer(t *testing.T) {
 	var secondary = topo.With("dns", "ams1")[0]
 
 	ns := checktest.Netns(t)
-	in := func(args ...string) []string { return append(append([]string{}, ns[1:]...), args...) }
-	for _, h := range []string{primary.Addr.String(), secondary.Addr.String()} {
-		checktest.Run(t, ns[0], in("ip", "addr", "add", h+"/32", "dev", "lo")...)
-	}
+	ns.AddAddr(t, primary.Addr.String()+"/32", secondary.Addr.String()+"/32")
 	root := t.TempDir()
 	conf := map[string]string{}
 	for _, h := range []string{primary.Name, secondary.Name} {
@@ -61,7 +57,7 @@ func TestPrimaryToSecondaryTransfer(t *testing.T) {
 				}
 			}
 		}
-		cmd := exec.Command(ns[0], in(knotd, "-c", conf[h])...)
+		cmd := ns.Cmd(knotd, "-c", conf[h])
 		log, err := os.Create(filepath.Join(dir, "knotd.log"))
 		if err != nil {
 			t.Fatal(err)
@@ -80,7 +76,7 @@ func TestPrimaryToSecondaryTransfer(t *testing.T) {
 		})
 	}
 	dig := func(server, name, typ string) string {
-		out, _ := exec.Command(ns[0], in(kdig, "+short", "+time=1", "+retry=0", "@"+server, name, typ)...).CombinedOutput()
+		out, _ := ns.Cmd(kdig, "+short", "+time=1", "+retry=0", "@"+server, name, typ).CombinedOutput()
 		return strings.TrimSpace(string(out))
 	}
 	serial := func(server, zone string) string {
@@ -122,7 +118,7 @@ func TestPrimaryToSecondaryTransfer(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(1100 * time.Millisecond) // the unixtime serial moves in seconds
-	checktest.Run(t, ns[0], in(knotc, "-c", conf[primary.Name], "zone-reload", zone)...)
+	ns.Run(t, knotc, "-c", conf[primary.Name], "zone-reload", zone)
 	wait("the change to reach the secondary", func() bool {
 		return dig(secondary.Addr.String(), "probe."+zone, "TXT") == `"changed"`
 	})
