@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
-	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/racksmith/racksmith/inventory"
@@ -198,18 +197,4 @@ func (h *Host) diskPaths(runDir string) []string {
 		ps = append(ps, filepath.Join(runDir, h.Name, d.File))
 	}
 	return ps
-}
-
-// sortedSites lists the sites of the layout's hosts.
-func (l *Layout) sortedSites() []string {
-	m := map[string]bool{}
-	for _, h := range l.Hosts {
-		m[h.Site] = true
-	}
-	var s []string
-	for k := range m {
-		s = append(s, k)
-	}
-	sort.Strings(s)
-	return s
 }

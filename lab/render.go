@@ -155,7 +155,9 @@ func shellQuote(s string) string {
 }
 
 // renderIpmitoolWrapper runs ipmitool inside the lab's namespace, where
-// the BMC addresses live; the password stays in the environment.
-func renderIpmitoolWrapper(namespace string) string {
-	return fmt.Sprintf("#!/bin/sh\n# ipmitool inside the lab namespace, written by racksmith lab.\nexec ip netns exec %s ipmitool \"$@\"\n", shellQuote(namespace))
+// the BMC addresses live; the password stays in the environment. bmclib
+// runs it with no PATH, so both programs are named by absolute path.
+func renderIpmitoolWrapper(namespace, ipPath, ipmitoolPath string) string {
+	return fmt.Sprintf("#!/bin/sh\n# ipmitool inside the lab namespace, written by racksmith lab.\nexec %s netns exec %s %s \"$@\"\n",
+		shellQuote(ipPath), shellQuote(namespace), shellQuote(ipmitoolPath))
 }

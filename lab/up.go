@@ -66,7 +66,10 @@ func (l *Lab) Up(ctx context.Context, lay *Layout) (err error) {
 	if err := l.buildNetwork(ctx, lay); err != nil {
 		return fmt.Errorf("build lab network: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(l.cfg.RunDir, fileIpmitool), []byte(renderIpmitoolWrapper(l.cfg.Namespace)), 0o755); err != nil {
+	ipPath, _ := exec.LookPath("ip")
+	ipmitoolPath, _ := exec.LookPath("ipmitool")
+	wrapper := renderIpmitoolWrapper(l.cfg.Namespace, ipPath, ipmitoolPath)
+	if err := writeFileAtomic(filepath.Join(l.cfg.RunDir, fileIpmitool), []byte(wrapper), 0o755); err != nil {
 		return err
 	}
 	if err := l.saveLayout(lay); err != nil {

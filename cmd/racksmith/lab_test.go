@@ -8,14 +8,17 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/racksmith/racksmith/lab"
+	"github.com/racksmith/racksmith/pxe/nstest"
 )
 
 // TestLabMain is not a test: the lab test runs this test binary as its
@@ -33,6 +36,29 @@ func TestLabMain(t *testing.T) {
 	os.Exit(0)
 }
 
+// labGetInNamespace GETs url over a connection opened inside namespace ns.
+func labGetInNamespace(ns, url string) (string, error) {
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var c net.Conn
+		err := nstest.Netns{Name: ns}.Do(func() (err error) {
+			c, err = (&net.Dialer{}).DialContext(ctx, network, addr)
+			return err
+		})
+		return c, err
+	}
+	cl := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: dial}}
+	resp, err := cl.Get(url)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %s", resp.Status)
+	}
+	return string(b), err
+}
+
 // TestLabBootServersAndUnknownHost: `racksmith lab up` on stacks/lab starts
 // both sites' boot servers in the namespace; `lab add-unknown` racks a VM
 // that network-boots and asks the fra1 boot server for an address; `lab
@@ -43,9 +69,6 @@ func TestLabBootServersAndUnknownHost(t *testing.T) {
 	}
 	if err := lab.CheckTools(); err != nil {
 		t.Fatal(err)
-	}
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Fatal("curl not found: apt-get install curl")
 	}
 	dir := t.TempDir()
 	wrapper := filepath.Join(dir, "racksmith")
@@ -74,7 +97,7 @@ func TestLabBootServersAndUnknownHost(t *testing.T) {
 		t.Fatalf("lab up: %v\n%s", err, stderr.String())
 	}
 	for _, url := range []string{"http://10.11.0.2:8080/healthz", "http://10.21.0.2:8080/healthz"} {
-		out, err := exec.Command("ip", "netns", "exec", f.namespace, "curl", "-sf", "-m", "5", url).CombinedOutput()
+		out, err := labGetInNamespace(f.namespace, url)
 		if err != nil {
 			t.Fatalf("boot server %s inside the namespace: %v: %s", url, err, out)
 		}

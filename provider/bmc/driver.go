@@ -83,8 +83,11 @@ func (c *Client) openWith(ctx context.Context, d driver) (session, error) {
 		return nil, fmt.Errorf("driver not available (is %s installed?)", d.name)
 	}
 	if err := cl.Open(ctx); err != nil {
-		// bmclib's multi-line error lists: one line for logs and messages
-		return nil, errors.New(strings.Join(strings.Fields(err.Error()), " "))
+		// bmclib's multi-line error lists: one line for logs and messages,
+		// without its note that no other driver was left to try
+		msg := strings.Join(strings.Fields(err.Error()), " ")
+		msg = strings.ReplaceAll(msg, " * no Opener implementations found", "")
+		return nil, errors.New(msg)
 	}
 	return cl, nil
 }
