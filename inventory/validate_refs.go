@@ -89,10 +89,7 @@ func checkServerRefs(inv *Inventory, ix *index) hcl.Diagnostics {
 		} else if _, ok := ix.creds[s.BMC.Credential]; !ok {
 			diags = append(diags, unknownRef("server "+quote(s.Name)+" bmc", "", "credential", s.BMC.Credential, s.BMC.Attrs.Of("credential", s.BMC.Range), keys(ix.creds)))
 		}
-		if len(s.NICs) == 0 {
-			diags = append(diags, errorAt(s.DeclRange, "Missing nic block",
-				"server %q: add at least the provisioning nic {mac, purpose = \"provisioning\"}.", s.Name))
-		}
+		diags = append(diags, checkProvisioningNIC(s)...)
 		for _, role := range s.Roles {
 			if _, ok := ix.roles[role]; !ok {
 				diags = append(diags, unknownRef("server", s.Name, "roles", role, at("roles"), keys(ix.roles)))
@@ -130,3 +127,29 @@ func keys[V any](m map[string]V) []string {
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// checkProvisioningNIC requires exactly one NIC with purpose
+// "provisioning": the one the boot server answers by MAC.
+func checkProvisioningNIC(s *Server) hcl.Diagnostics {
+	if len(s.NICs) == 0 {
+		return hcl.Diagnostics{errorAt(s.DeclRange, "Missing nic block",
+			"server %q: add at least the provisioning nic {mac, purpose = \"provisioning\"}.", s.Name)}
+	}
+	var first *NIC
+	for i := range s.NICs {
+		n := &s.NICs[i]
+		if n.Purpose != "provisioning" {
+			continue
+		}
+		if first != nil {
+			return hcl.Diagnostics{errorAt(n.Attrs.Of("purpose", n.Range), "Two provisioning NICs",
+				"server %q: nic %q and nic %q both have purpose \"provisioning\"; the boot server needs exactly one.", s.Name, first.Name, n.Name)}
+		}
+		first = n
+	}
+	if first == nil {
+		return hcl.Diagnostics{errorAt(s.NICs[0].Range, "No provisioning NIC",
+			"server %q: set purpose = \"provisioning\" on the NIC the server PXE-boots from.", s.Name)}
+	}
+	return nil
+}

@@ -51,6 +51,10 @@ func checkRoles(inv *Inventory, ix *index) hcl.Diagnostics {
 				"role %q: no server lists it in \"roles\".", r.Name))
 		}
 	}
+	if inv.Service == nil && len(inv.Sites) > 0 {
+		diags = append(diags, warningAt(inv.Sites[0].DeclRange, "No service block",
+			"the stack has no service \"mail\" block {domains, primary_site, vips}: roles render without mail settings."))
+	}
 	if svc := inv.Service; svc != nil {
 		if _, ok := ix.sites[svc.PrimarySite]; !ok {
 			diags = append(diags, unknownRef("service", "mail", "primary_site", svc.PrimarySite, svc.Attrs.Of("primary_site", svc.DeclRange), keys(ix.sites)))
