@@ -127,10 +127,11 @@ func pluginBin(t *testing.T) string {
 	return bin
 }
 
-// TestUpThroughAutomationAPI runs preview, up, a no-op up, refresh and
-// destroy with the real Pulumi engine and the real plugin against a real
-// ipmi_sim and the in-process boot server, then searches everything the
-// run wrote for the BMC password, the LUKS key and the API token.
+// TestUpThroughAutomationAPI runs preview, up (an install of over a
+// minute), a no-op up, refresh and destroy with the real Pulumi engine and
+// the real plugin against a real ipmi_sim and the in-process boot server,
+// then searches everything the run wrote for the BMC password, the LUKS key
+// and the API token.
 func TestUpThroughAutomationAPI(t *testing.T) {
 	bin := pluginBin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -138,7 +139,15 @@ func TestUpThroughAutomationAPI(t *testing.T) {
 	b := testbed.StartBMC(t, testPassword)
 	boot := testbed.StartBootServer(t, testToken)
 	const mac = "52:54:00:11:00:21"
-	host := &testbed.Host{MAC: mac, BMC: b, Boot: boot}
+	// The install takes longer than a minute: nothing on the way (engine,
+	// gRPC, plugin) may cut it.
+	const installTime = 65 * time.Second
+	host := &testbed.Host{MAC: mac, BMC: b, Boot: boot, Next: func(mode string) testbed.Outcome {
+		if mode == "install" {
+			return testbed.Outcome{Delay: installTime}
+		}
+		return testbed.Outcome{}
+	}}
 	hostCtx, stopHost := context.WithCancel(ctx)
 	defer stopHost()
 	go host.Run(hostCtx)
@@ -184,7 +193,11 @@ func TestUpThroughAutomationAPI(t *testing.T) {
 		return err
 	})
 	step("up", func() error {
+		start := time.Now()
 		res, err := st.Up(ctx)
+		if err == nil && time.Since(start) < installTime {
+			err = fmt.Errorf("up returned before the installer finished")
+		}
 		if err != nil {
 			return err
 		}
