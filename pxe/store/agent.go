@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -24,8 +25,14 @@ func (s *Store) AgentPlan(tok string) (string, plan.Plan, error) {
 			return err
 		}
 		mac = r.MAC
-		if r.Plan != nil {
-			p = *r.Plan
+		if r.Secrets.SealedPlan != nil {
+			js, err := s.seal.open(r.Secrets.SealedPlan, mac)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(js, &p); err != nil {
+				return fmt.Errorf("decode plan of %s: %w", mac, err)
+			}
 		}
 		p.MAC, p.Mode = r.MAC, r.Mode
 		if p.Hostname == "" {

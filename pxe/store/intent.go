@@ -70,6 +70,13 @@ func (s *Store) PutIntent(mac string, in plan.Intent, reinstall bool) (PutResult
 	if err := CheckIntent(mac, in); err != nil {
 		return PutResult{}, err
 	}
+	if in.Plan != nil {
+		// Unlock tokens are the server's to mint (with the plan, for the
+		// agent); one sent by the client is dropped, never stored.
+		p := *in.Plan
+		p.Unlock.Token = ""
+		in.Plan = &p
+	}
 	hash := IntentHash(in)
 	var out PutResult
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -81,9 +88,18 @@ func (s *Store) PutIntent(mac string, in plan.Intent, reinstall bool) (PutResult
 			out.Status = r.status()
 			return nil
 		}
-		var sealed []byte
+		var sealed, sealedPlan []byte
 		if in.Key != "" {
 			if sealed, err = s.seal.seal([]byte(in.Key), mac); err != nil {
+				return err
+			}
+		}
+		if in.Plan != nil {
+			js, err := json.Marshal(in.Plan)
+			if err != nil {
+				return fmt.Errorf("encode plan: %w", err)
+			}
+			if sealedPlan, err = s.seal.seal(js, mac); err != nil {
 				return err
 			}
 		}
@@ -98,9 +114,9 @@ func (s *Store) PutIntent(mac string, in plan.Intent, reinstall bool) (PutResult
 		}
 		facts, oldKey := r.Facts, r.Secrets.SealedKey
 		*r = record{
-			MAC: mac, Mode: in.Mode, State: plan.StatePending, Plan: in.Plan,
+			MAC: mac, Mode: in.Mode, State: plan.StatePending,
 			PlanHash: hash, Facts: facts, Intended: true,
-			Secrets: recordSecrets{SealedKey: sealed, UnlockHash: unlock},
+			Secrets: recordSecrets{SealedKey: sealed, SealedPlan: sealedPlan, UnlockHash: unlock},
 		}
 		if in.Plan != nil {
 			r.Hostname = in.Plan.Hostname

@@ -53,7 +53,6 @@ type record struct {
 	State     string        `json:"state"`
 	Stage     string        `json:"stage,omitempty"`
 	Percent   int           `json:"percent,omitempty"`
-	Plan      *plan.Plan    `json:"plan,omitempty"`
 	PlanHash  string        `json:"plan_hash,omitempty"`
 	Events    []plan.Event  `json:"events,omitempty"`
 	Result    *plan.Result  `json:"result,omitempty"`
@@ -64,9 +63,11 @@ type record struct {
 }
 
 // recordSecrets holds the secret material of a host, never in plain text:
-// token hashes and the AES-GCM sealed LUKS key.
+// token hashes, the AES-GCM sealed LUKS key and the sealed plan (role
+// files may carry credentials).
 type recordSecrets struct {
 	SealedKey    []byte `json:"sealed_key,omitempty"`
+	SealedPlan   []byte `json:"sealed_plan,omitempty"`
 	KeyFetched   bool   `json:"key_fetched,omitempty"`
 	InstallHash  string `json:"install_hash,omitempty"`
 	UnlockHash   string `json:"unlock_hash,omitempty"`

@@ -69,7 +69,11 @@ func TestPutIntentIdempotent(t *testing.T) {
 func TestKeyOnceAndSealedAtRest(t *testing.T) {
 	s, path := openTemp(t)
 	const key = "luks-passphrase-DO-NOT-LEAK-8d1f"
-	if _, err := s.PutIntent(testMAC, testIntent(key), false); err != nil {
+	const roleSecret = "replication-password-IN-A-ROLE-FILE"
+	in := testIntent(key)
+	in.Plan.Files = []plan.File{{Path: "/etc/mysql/repl.cnf", Mode: 0o600, Content: []byte(roleSecret)}}
+	in.Plan.Unlock.Token = "client-chosen-unlock-token"
+	if _, err := s.PutIntent(testMAC, in, false); err != nil {
 		t.Fatal(err)
 	}
 	b, err := s.BootFor(testMAC, false)
@@ -77,7 +81,7 @@ func TestKeyOnceAndSealedAtRest(t *testing.T) {
 		t.Fatalf("boot: %+v %v", b, err)
 	}
 	_, p, err := s.AgentPlan(b.Token)
-	if err != nil || len(p.Unlock.Token) != 64 {
+	if err != nil || len(p.Unlock.Token) != 64 || len(p.Files) != 1 || string(p.Files[0].Content) != roleSecret || p.Hostname != "mx1" {
 		t.Fatalf("plan: %+v %v", p, err)
 	}
 	mac, got, err := s.AgentKey(b.Token)
@@ -102,7 +106,7 @@ func TestKeyOnceAndSealedAtRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range []string{key, b.Token, p.Unlock.Token} {
+	for _, secret := range []string{key, b.Token, p.Unlock.Token, roleSecret, "client-chosen-unlock-token"} {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("state file holds a secret in plain text: %.8s…", secret)
 		}
