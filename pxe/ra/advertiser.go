@@ -162,6 +162,9 @@ func (a *Advertiser) answer(ctx context.Context) error {
 			return fmt.Errorf("ra: read: %w", err)
 		}
 		from := src.String()
+		if ipa, ok := src.(*net.IPAddr); ok {
+			from = ipa.IP.String() // the zone name may come from another namespace
+		}
 		switch {
 		case n < 8 || buf[0] != typeRouterSolicitation || buf[1] != 0:
 			a.log.Warn("icmpv6 packet dropped", "from", from, "bytes", n, "err", "not a router solicitation")

@@ -5,7 +5,8 @@ import "github.com/prometheus/client_golang/prometheus"
 // Metrics are the TFTP server's counters, for the boot server's /metrics.
 type Metrics struct {
 	// Transfers counts read requests by result: ok, refused, not_found,
-	// failed (the transfer broke off), bad_request.
+	// size_probe (UEFI asked tsize then aborted), failed (the transfer
+	// broke off), bad_request.
 	Transfers *prometheus.CounterVec
 	// Bytes counts file bytes sent in finished transfers.
 	Bytes prometheus.Counter

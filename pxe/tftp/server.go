@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pin/tftp/v3"
@@ -143,6 +144,13 @@ func (s *Server) read(name string, rf io.ReaderFrom) error {
 	n, err := rf.ReadFrom(f)
 	s.metrics.Bytes.Add(float64(n))
 	if err != nil {
+		if n == 0 && strings.Contains(err.Error(), "code=8") {
+			// UEFI PXE asks for tsize, then aborts (RFC 2349 option
+			// refused, code 8) before fetching the file for real.
+			s.metrics.Transfers.WithLabelValues("size_probe").Inc()
+			log.Info("tftp size probe", "size", st.Size())
+			return nil
+		}
 		s.metrics.Transfers.WithLabelValues("failed").Inc()
 		log.Warn("tftp transfer failed", "bytes", n, "err", err.Error())
 		return nil // the library already told the client
