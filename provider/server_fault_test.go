@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -136,5 +137,28 @@ func TestCheckNamesField(t *testing.T) {
 	})})
 	if err != nil || len(chk.Failures) != 1 || chk.Failures[0].Property != "mac" {
 		t.Fatalf("check of an uppercase mac: %v %+v", err, chk.Failures)
+	}
+}
+
+// An up interrupted while the installer runs (here: cut by installTimeout)
+// resumes on the next up: the Update waits for the running install instead
+// of booting the host again.
+func TestUpdateResumesRunningInstall(t *testing.T) {
+	r := newRig(t, func(string) testbed.Outcome { return testbed.Outcome{Delay: 4 * time.Second} })
+	resp, _ := r.create(r.inputs(func(m map[string]any) { m["installTimeout"] = "1s" }))
+	if resp.PartialState == nil || str(resp.Properties, "installState") != plan.StateInstalling {
+		t.Fatalf("create cut by its timeout: partial %+v state %q", resp.PartialState, str(resp.Properties, "installState"))
+	}
+	calls := len(r.bmc.SetCalls())
+	in := r.inputs(nil)
+	upd, err := r.srv.Update(p.UpdateRequest{ID: testMAC, Urn: serverURN, State: resp.Properties, Inputs: r.check(in, resp.Properties)})
+	if err != nil || upd.PartialState != nil || str(upd.Properties, "installState") != plan.StateInstalled {
+		t.Fatalf("resume: %v %+v %q", err, upd.PartialState, str(upd.Properties, "installState"))
+	}
+	if len(r.bmc.SetCalls()) != calls { // reads are not set calls: any set call is a second boot
+		t.Fatalf("resume booted the host again: %q", r.bmc.SetCalls()[calls:])
+	}
+	if len(r.host.Keys()) != 1 || len(r.host.Boots()) != 1 {
+		t.Fatalf("resume reinstalled: %d keys, %d boots", len(r.host.Keys()), len(r.host.Boots()))
 	}
 }
