@@ -231,3 +231,5 @@ func (s *syncBuf) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func truncate(path string, size int64) error { return os.Truncate(path, size) }
