@@ -107,8 +107,16 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 			// old md superblocks and LUKS headers at the new partition's offsets
 			raid = append(raid, Step{Stage: plan.StageRAID, Argv: []string{"wipefs", "-a", "-f", partOf[d+"/"+a.Name]}})
 		}
-		args := []string{"mdadm", "--create", ar.Device, "--run", "--assume-clean", "--level=" + strconv.Itoa(a.Level),
-			"--raid-devices=" + strconv.Itoa(len(a.Disks)), "--metadata=" + a.Metadata, "--name=" + a.Name, "--homehost=" + p.Hostname}
+		level := strconv.Itoa(a.Level)
+		args := []string{"mdadm", "--create", ar.Device, "--run", "--assume-clean"}
+		if len(a.Disks) == 1 {
+			// a one-disk host still gets md (same boot path, disks can be added
+			// later): a one-member raid1 needs --force
+			level, ar.Level = "1", 1
+			args = append(args, "--force")
+		}
+		args = append(args, "--level="+level, "--raid-devices="+strconv.Itoa(len(a.Disks)), "--metadata="+a.Metadata,
+			"--name="+a.Name, "--homehost="+p.Hostname)
 		raid = append(raid, Step{Stage: plan.StageRAID, Argv: append(args, ar.Members...)})
 		ar.FSDevice = ar.Device
 		if a.Encrypt {
@@ -144,9 +152,15 @@ func luksSteps(e plan.Encryption, dev, name string) []Step {
 func checkArray(p *plan.Plan, a plan.Array) error {
 	min := map[int]int{0: 2, 1: 2, 5: 3, 6: 4, 10: 2}
 	m, ok := min[a.Level]
-	switch {
-	case a.Name == "" || strings.ContainsAny(a.Name, "/ \t"):
+	single := len(a.Disks) == 1 && (a.Level == 0 || a.Level == 1) // one-member raid1
+	if a.Name == "" || strings.ContainsAny(a.Name, "/ \t") {
 		return fmt.Errorf("%w: array name %q", ErrBadPlan, a.Name)
+	}
+	switch {
+	case single && (a.Metadata == "1.0" || a.Metadata == "1.2"):
+		if a.Mount == "/boot" && p.Bootloader == "extlinux" && (a.Metadata != "1.0" || a.Encrypt) {
+			return fmt.Errorf("%w: array %q: /boot for extlinux must be metadata 1.0, unencrypted", ErrBadPlan, a.Name)
+		}
 	case !ok:
 		return fmt.Errorf("%w: array %q: raid level %d is not 0, 1, 5, 6 or 10", ErrBadPlan, a.Name, a.Level)
 	case len(a.Disks) < m:
@@ -155,6 +169,8 @@ func checkArray(p *plan.Plan, a plan.Array) error {
 		return fmt.Errorf("%w: array %q: metadata %q is not 1.0 or 1.2", ErrBadPlan, a.Name, a.Metadata)
 	case a.Mount == "/boot" && p.Bootloader == "extlinux" && (a.Level != 1 || a.Metadata != "1.0" || a.Encrypt):
 		return fmt.Errorf("%w: array %q: /boot for extlinux must be raid1, metadata 1.0, unencrypted", ErrBadPlan, a.Name)
+	}
+	switch {
 	case a.FS != "ext4" && a.FS != "ext3" && a.FS != "ext2":
 		return fmt.Errorf("%w: array %q: filesystem %q is not ext2/3/4", ErrBadPlan, a.Name, a.FS)
 	case a.Encrypt && p.Encryption.Cipher == "":

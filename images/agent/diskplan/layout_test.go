@@ -121,6 +121,24 @@ func TestBuildErrors(t *testing.T) {
 	}
 }
 
+func TestBuildSingleDisk(t *testing.T) {
+	p := testPlan(1, 1)
+	p.Arrays[0].Level = 0 // what the provider plans for a one-disk host
+	l, err := Build(p, map[string]string{"a": "/dev/sda"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var creates []string
+	for _, s := range l.Steps {
+		if s.Argv[0] == "mdadm" {
+			creates = append(creates, strings.Join(s.Argv, " "))
+		}
+	}
+	if len(creates) != 2 || !strings.Contains(creates[0], "--force --level=1 --raid-devices=1 --metadata=1.0") {
+		t.Fatalf("one-disk arrays: %q", creates)
+	}
+}
+
 func TestPartitionPath(t *testing.T) {
 	if PartitionPath("/dev/vda", 2) != "/dev/vda2" || PartitionPath("/dev/nvme0n1", 3) != "/dev/nvme0n1p3" {
 		t.Fatal("partition naming")
