@@ -17,7 +17,7 @@ import (
 	"github.com/racksmith/racksmith/pxe/store"
 )
 
-func newServer(t *testing.T, discovery bool, files string) (*httptest.Server, *store.Store) {
+func newServer(t testing.TB, discovery bool, files string) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "state.db"), store.Options{})
 	if err != nil {
