@@ -43,7 +43,9 @@ func (l *Lab) Down(ctx context.Context, purge bool) (*Stopped, error) {
 			continue
 		}
 		bmcs = append(bmcs, proc{"bmc " + e.Name(), filepath.Join(dir, fileSimPid), dir + "/"})
-		vms = append(vms, proc{"vm " + e.Name(), filepath.Join(dir, fileQEMUPid), filepath.Join(dir, fileQEMUPid)})
+		vms = append(vms,
+			proc{"vm " + e.Name(), filepath.Join(dir, fileQEMUPid), filepath.Join(dir, fileQEMUPid)},
+			proc{"powered-off vm " + e.Name(), filepath.Join(dir, fileQEMUDying), filepath.Join(dir, fileQEMUPid)})
 	}
 	for _, group := range [][]proc{bmcs, servers, vms} {
 		for _, p := range group {

@@ -138,6 +138,31 @@ func TestLabUpStatusDown(t *testing.T) {
 		}
 	}
 
+	// a cycle of a running VM: hard off, then on again in a new QEMU that
+	// gets the tap and the disks the old one held
+	diskBMC := l.BMC(diskHost, password, 5*time.Second)
+	if err := diskBMC.SetPower(ctx, "cycle"); err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(l.RunDir(), diskHost.Name, fileQEMUPid)
+	var newPid int
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if newPid = livePid(pidFile, pidFile); newPid != 0 && newPid != pids[diskHost.Name] {
+			break
+		}
+		if time.Now().After(deadline) {
+			qlog, _ := os.ReadFile(filepath.Join(l.RunDir(), diskHost.Name, "qemu.log"))
+			t.Fatalf("no new VM after power cycle (old pid %d): %s", pids[diskHost.Name], qlog)
+		}
+	}
+	if alive(pids[diskHost.Name], pidFile) {
+		t.Errorf("old VM %d still runs after the cycle", pids[diskHost.Name])
+	}
+	recorded = append(recorded, newPid)
+	if p, err := diskBMC.PowerState(ctx); err != nil || p != bmc.PowerOn {
+		t.Errorf("after cycle: %q, %v", p, err)
+	}
+
 	// a BMC that stops answering shows in status, within the timeout
 	dead, _ := lay.Host("ams1-node2")
 	for _, h := range st.Hosts {

@@ -15,6 +15,7 @@ const (
 	fileEmu       = "cmds.emu"
 	fileChassis   = "chassis"
 	fileQEMUPid   = "qemu.pid"
+	fileQEMUDying = "qemu.dying" // pid of a VM powered off but not gone yet
 	fileSimPid    = "ipmi_sim.pid"
 	fileSimLog    = "ipmi_sim.log"
 	fileConsole   = "console.log"
@@ -85,7 +86,7 @@ func qemuArgs(h *Host, runDir string, memMiB int) []string {
 
 // renderChassis is the chassis_control program of h's BMC. ipmi_sim runs
 // it as `chassis get|set power|boot|reset [VALUE]` and waits for it, so it
-// answers fast: QEMU daemonizes (~0.1 s) and a stop waits at most ~0.8 s
+// answers fast: QEMU daemonizes (~0.2 s) and a stop waits at most ~0.5 s
 // before SIGKILL. The VM is found by its pid file and its command line.
 func renderChassis(h *Host, runDir string, memMiB int) string {
 	dir := filepath.Join(runDir, h.Name)
@@ -110,6 +111,13 @@ running() {
 	[ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$pidfile"
 }
 start() {
+	# a VM still dying from the last power off holds the tap and the disks
+	if [ -s "$dir/%[6]s" ]; then
+		old=$(cat "$dir/%[6]s")
+		i=0
+		while [ -d "/proc/$old" ] && [ "$i" -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+		rm -f "$dir/%[6]s"
+	fi
 	boot=order=c
 	if [ "$(cat "$dir/%[4]s" 2>/dev/null)" = pxe ]; then
 		boot=once=n,order=c # network once; the reboots that follow boot the disk
@@ -120,11 +128,16 @@ start() {
 		-boot "$boot" -daemonize -pidfile "$pidfile" >>"$dir/qemu.log" 2>&1
 }
 stop() {
+	# a hard power off: QEMU's SIGTERM exit takes over a second under TCG,
+	# longer than ipmi_sim waits, so the VM gets 0.5 s, then SIGKILL
 	running || return 0
 	kill "$pid" 2>/dev/null
 	i=0
-	while [ -d "/proc/$pid" ] && [ "$i" -lt 16 ]; do sleep 0.05; i=$((i + 1)); done
-	[ -d "/proc/$pid" ] && kill -9 "$pid" 2>/dev/null
+	while [ -d "/proc/$pid" ] && [ "$i" -lt 10 ]; do sleep 0.05; i=$((i + 1)); done
+	if [ -d "/proc/$pid" ]; then
+		kill -9 "$pid" 2>/dev/null
+		echo "$pid" >"$dir/%[6]s"
+	fi
 	rm -f "$pidfile"
 }
 echo "$(date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ) $*" >>"$dir/chassis.log"
@@ -136,7 +149,7 @@ case "$1 $2" in
 "set reset") stop; start ;;
 esac
 exit 0
-`, h.Name, shellQuote(dir), fileQEMUPid, fileBootDev, strings.Join(qa, " \\\n\t\t"))
+`, h.Name, shellQuote(dir), fileQEMUPid, fileBootDev, strings.Join(qa, " \\\n\t\t"), fileQEMUDying)
 }
 
 // shellQuote quotes s for sh when it holds anything but safe characters.
