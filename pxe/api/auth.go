@@ -3,12 +3,9 @@ package api
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"net/http"
 	"strings"
 )
-
-var errNoBearer = errors.New("missing or malformed Authorization: Bearer header")
 
 // bearer returns the request's bearer token.
 func bearer(r *http.Request) (string, error) {
