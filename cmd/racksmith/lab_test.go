@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -34,6 +35,25 @@ func TestLabMain(t *testing.T) {
 		os.Exit(1)
 	}
 	os.Exit(0)
+}
+
+// labWaitDHCP waits for the boot server logging to logFile to receive a
+// DHCP DISCOVER from mac.
+func labWaitDHCP(t *testing.T, logFile, mac string) {
+	t.Helper()
+	start := time.Now()
+	for deadline := start.Add(60 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		b, _ := os.ReadFile(logFile)
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			if bytes.Contains(line, []byte(`"mac":"`+mac+`"`)) && bytes.Contains(line, []byte(`"type":"DISCOVER"`)) {
+				t.Logf("DHCP DISCOVER from %s after %s", mac, time.Since(start).Round(100*time.Millisecond))
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no DHCP from %s reached the boot server within 60s:\n%s", mac, b)
+		}
+	}
 }
 
 // labGetInNamespace GETs url over a connection opened inside namespace ns.
@@ -115,18 +135,31 @@ func TestLabBootServersAndUnknownHost(t *testing.T) {
 	if !strings.Contains(out.String(), mac) {
 		t.Fatalf("add-unknown said %q, want MAC %s", out.String(), mac)
 	}
-	log := filepath.Join(f.runDir, "boot-fra1", "log")
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		b, _ := os.ReadFile(log)
-		if bytes.Contains(b, []byte(`"mac":"`+mac+`"`)) && bytes.Contains(b, []byte(`"type":"DISCOVER"`)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the unknown VM's DHCP never reached the fra1 boot server within 60s:\n%s", b)
-		}
-		time.Sleep(250 * time.Millisecond)
+
+	// an inventory host network-boots when its BMC is told to: PXE once,
+	// power on, and the ams1 boot server hears its DHCP
+	l, err := labNew(&stderr, f, nil, slog.LevelWarn)
+	if err != nil {
+		t.Fatal(err)
 	}
+	lay, err := l.LoadLayout()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, err := lab.Password(l.RunDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := lay.Host("ams1-node2")
+	c := l.BMC(h, pw, 5*time.Second)
+	if err := c.SetPXEOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetPower(ctx, "on"); err != nil {
+		t.Fatal(err)
+	}
+	labWaitDHCP(t, filepath.Join(f.runDir, "boot-fra1", "log"), mac)
+	labWaitDHCP(t, filepath.Join(f.runDir, "boot-ams1", "log"), h.MAC)
 
 	out.Reset()
 	f.json = true
@@ -137,7 +170,7 @@ func TestLabBootServersAndUnknownHost(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
 		t.Fatalf("status json: %v\n%s", err, out.String())
 	}
-	if len(st.Hosts) != 5 || len(st.BootServers) != 2 {
+	if len(st.Hosts) != 5 || len(st.BootServers) != 2 || st.Hosts[3].Power != "on" {
 		t.Fatalf("status: %+v", st)
 	}
 	var pids []int
