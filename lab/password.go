@@ -56,3 +56,17 @@ func ensurePassword(runDir string) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// APIToken reads the boot servers' provisioning API token of the lab
+// (RUN-DIR/api-token, written at lab up).
+func APIToken(runDir string) (string, error) {
+	p := filepath.Join(runDir, FileAPIToken)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("%w: no API token at %s (run racksmith lab up)", ErrNotUp, p)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read lab api token: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
