@@ -45,7 +45,8 @@ type Endpoint struct {
 	Username string
 	Password string
 
-	// Timeout bounds one attempt (connect and command); 0 is DefaultTimeout.
+	// Timeout bounds each driver's connect and then the command of one
+	// attempt; 0 is DefaultTimeout.
 	Timeout time.Duration
 	// Retries is how many times a failed attempt is repeated when that is
 	// safe; 0 is DefaultRetries, a negative value means no retry.

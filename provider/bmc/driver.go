@@ -43,25 +43,37 @@ func driversFor(ep Endpoint) []driver {
 	return nil
 }
 
-// open opens a session with the first driver that answers. When every
-// driver fails the errors of all of them are joined.
+// open opens a session with the first driver that answers, giving each
+// driver the endpoint's Timeout. When every driver fails their errors are
+// joined.
 func (c *Client) open(ctx context.Context) (session, error) {
 	if len(c.drivers) == 0 {
 		return nil, fmt.Errorf("%w %q (want %q or %q)", ErrUnsupportedProtocol, c.ep.Protocol, ProtocolIPMI, ProtocolRedfish)
 	}
-	var errs []error
+	var (
+		errs     []error
+		timedOut bool
+	)
 	for _, d := range c.drivers {
-		s, err := c.openWith(ctx, d)
+		dctx, cancel := context.WithTimeout(ctx, c.ep.Timeout)
+		s, err := c.openWith(dctx, d)
+		expired := dctx.Err() != nil && ctx.Err() == nil
+		cancel()
 		if err == nil {
 			return s, nil
 		}
+		if expired {
+			timedOut = true
+			err = fmt.Errorf("no answer within %s: %w", c.ep.Timeout, c.redact(err))
+		}
 		errs = append(errs, fmt.Errorf("%s: %w", d.name, c.redact(err)))
 		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
 			break
 		}
 	}
 	joined := errors.Join(errs...)
-	if ctx.Err() != nil {
+	if timedOut {
 		return nil, fmt.Errorf("%w: %w: %w", ErrUnreachable, ErrTimeout, joined)
 	}
 	return nil, fmt.Errorf("%w: %w", ErrUnreachable, joined)

@@ -174,6 +174,24 @@ func TestIPMINoAnswerFailsWithinTimeout(t *testing.T) {
 	t.Logf("no answer: %s after %s", err, took.Round(time.Millisecond))
 }
 
+// TestNoProtocolTriesEveryDriver: an endpoint without a protocol tries
+// ipmitool, then Redfish, and reports why each failed.
+func TestNoProtocolTriesEveryDriver(t *testing.T) {
+	needTools(t, "ipmitool")
+	port := freeUDPPort(t)
+	c := New(Endpoint{Address: "127.0.0.1", Port: port, Username: "admin", Password: simPassword,
+		Timeout: time.Second, Retries: -1}, slog.New(slog.DiscardHandler))
+	_, err := c.PowerState(context.Background())
+	if !errors.Is(err, ErrUnreachable) || !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"ipmitool: no answer within 1s", "gofish: "} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+}
+
 // TestLockSerializesOperationsPerBMC: while one operation holds a BMC,
 // another on the same address waits (here until its context ends) instead
 // of talking to it at the same time; other BMCs are not held up.

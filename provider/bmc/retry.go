@@ -62,16 +62,11 @@ func (c *Client) do(ctx context.Context, action string, repeatable bool, fn step
 	return "", err
 }
 
-// attempt opens a session, runs fn within the endpoint's timeout and closes
-// the session again.
+// attempt opens a session (each driver bounded by the endpoint's Timeout),
+// runs fn within the Timeout and closes the session again.
 func (c *Client) attempt(parent context.Context, fn step, sent *bool) (string, error) {
-	ctx, cancel := context.WithTimeout(parent, c.ep.Timeout)
-	defer cancel()
-	s, err := c.open(ctx)
+	s, err := c.open(parent)
 	if err != nil {
-		if errors.Is(err, ErrTimeout) {
-			return "", fmt.Errorf("no answer within %s: %w", c.ep.Timeout, err)
-		}
 		return "", err
 	}
 	defer func() {
@@ -79,6 +74,8 @@ func (c *Client) attempt(parent context.Context, fn step, sent *bool) (string, e
 		defer done()
 		_ = s.Close(closeCtx)
 	}()
+	ctx, cancel := context.WithTimeout(parent, c.ep.Timeout)
+	defer cancel()
 	result, err := fn(ctx, s, sent)
 	if err != nil {
 		err = c.redact(err)
