@@ -61,7 +61,8 @@ func WithAddr(p netip.Prefix) Option { return func(o *options) { o.addr = p } }
 func WithPeerAddr(p netip.Prefix) Option { return func(o *options) { o.peerAddr = p } }
 
 // New creates the namespaces and links, registering their deletion with
-// t.Cleanup. It fails t when not root or when iproute2 is missing.
+// t.Cleanup. It fails t when not root or when iproute2 is missing (see
+// RequireRoot for -short).
 func New(t testing.TB, opts ...Option) *NS {
 	t.Helper()
 	RequireRoot(t)
@@ -123,8 +124,13 @@ func (ns *NS) AddTap(t testing.TB, name string) {
 }
 
 // RequireRoot fails t unless the test runs as root with iproute2 installed.
+// Under -short (make test-short: "only the tests that need no root") it
+// skips t instead, saying why; the full suite never skips.
 func RequireRoot(t testing.TB) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("nstest: needs root and network namespaces: not run with -short (make test runs it)")
+	}
 	if os.Geteuid() != 0 {
 		t.Fatalf("nstest: this test creates network namespaces and needs root: run it as root (CI runs `make test` as root)")
 	}
