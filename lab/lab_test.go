@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -184,6 +185,14 @@ func TestLabUpStatusDown(t *testing.T) {
 	}
 	if took := time.Since(start); took > 8*time.Second {
 		t.Errorf("status with one dead BMC took %s", took)
+	}
+
+	// a BMC address where nothing answers, on the lab's BMC network
+	ghost := Host{Name: "ghost", BMC: netip.MustParseAddrPort("10.99.0.99:623"), BMCUser: "admin"}
+	start = time.Now()
+	_, err = l.BMC(&ghost, password, 2*time.Second).PowerState(ctx)
+	if !errors.Is(err, bmc.ErrUnreachable) || !strings.Contains(err.Error(), "10.99.0.99:623") || time.Since(start) > 4*time.Second {
+		t.Errorf("BMC at an empty address: %v after %s", err, time.Since(start))
 	}
 
 	// power off through the BMC stops the VM
