@@ -32,6 +32,7 @@ const ovmfFirmware = "/usr/share/ovmf/OVMF.fd"
 //     fetches ipxe.efi over TFTP; iPXE asks again showing option 175.
 //   - iPXE ROM (Debian's efi-virtio.rom): iPXE is the first client.
 func TestQEMUUEFIBoot(t *testing.T) {
+	nstest.RequireRoot(t)
 	cases := []struct {
 		name    string
 		romfile []string
