@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -91,7 +92,34 @@ the boot servers' API token into RUN-DIR/api-token (0600).`,
 	unknown.Flags().StringVar(&f.name, "name", "unknown1", "name of the VM (not an inventory name)")
 	unknown.Flags().StringVar(&f.site, "site", "fra1", "site whose provisioning network it is plugged into")
 
-	labCmd.AddCommand(up, down, status, unknown)
+	execCmd := &cobra.Command{
+		Use:   "exec -- COMMAND [ARG...]",
+		Short: "Run a command inside the lab's namespace with the lab's secrets in its environment",
+		Long: `Run COMMAND inside the lab's network namespace, where the BMC and boot
+server addresses are reachable, with the lab's BMC password in
+$RACKSMITH_LAB_BMC_PASSWORD and the boot servers' API token in
+$RACKSMITH_API_TOKEN (never on a command line). For example:
+
+  racksmith lab exec -- bin/racksmith up --stack lab \
+      --secret-env racksmith:bmcPassword=RACKSMITH_LAB_BMC_PASSWORD`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := labExecCommand(cmd.Context(), f, args)
+			if err != nil {
+				return err
+			}
+			c.Stdin, c.Stdout, c.Stderr = os.Stdin, cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if err := c.Run(); err != nil {
+				if ee, ok := err.(*exec.ExitError); ok {
+					return &exitError{code: ee.ExitCode()}
+				}
+				return err
+			}
+			return nil
+		},
+	}
+
+	labCmd.AddCommand(up, down, status, unknown, execCmd)
 	rootCmd.AddCommand(labCmd)
 }
 
@@ -212,6 +240,30 @@ func runLabStatus(ctx context.Context, stdout, stderr io.Writer, f labFlags) err
 		}
 	}
 	return nil
+}
+
+// labExecCommand is args run inside the lab's namespace with the lab's
+// BMC password and API token in the environment.
+func labExecCommand(ctx context.Context, f labFlags, args []string) (*exec.Cmd, error) {
+	runDir, err := filepath.Abs(f.runDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join("/run/netns", f.namespace)); err != nil {
+		return nil, fmt.Errorf("%w: namespace %s (racksmith lab up first)", lab.ErrNotUp, f.namespace)
+	}
+	env := os.Environ()
+	pw, err := lab.Password(runDir)
+	if err != nil {
+		return nil, err
+	}
+	env = append(env, "RACKSMITH_LAB_BMC_PASSWORD="+pw)
+	if tok, err := lab.APIToken(runDir); err == nil {
+		env = append(env, "RACKSMITH_API_TOKEN="+tok)
+	}
+	c := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", f.namespace}, args...)...)
+	c.Env = env
+	return c, nil
 }
 
 func pidText(pid int) string {

@@ -187,6 +187,18 @@ func TestLabBootServersAndUnknownHost(t *testing.T) {
 		}
 	}
 
+	// lab exec: inside the namespace, with the secrets in the environment
+	ec, err := labExecCommand(ctx, f, []string{"sh", "-c", `ip -br addr show rs-fra1; echo "$RACKSMITH_LAB_BMC_PASSWORD"; echo "$RACKSMITH_API_TOKEN"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	execOut, err := ec.CombinedOutput()
+	tokBytes, _ := os.ReadFile(filepath.Join(f.runDir, lab.FileAPIToken))
+	if err != nil || !strings.Contains(string(execOut), "10.11.0.2/24") || !strings.Contains(string(execOut), pw) ||
+		!strings.Contains(string(execOut), strings.TrimSpace(string(tokBytes))) || strings.Contains(strings.Join(ec.Args, " "), pw) {
+		t.Errorf("lab exec: %v: %s", err, execOut)
+	}
+
 	out.Reset()
 	if err := runLabDown(ctx, &out, &stderr, f); err != nil {
 		t.Fatal(err)
