@@ -177,9 +177,18 @@ func (h *Handler) decideReservation(req *dhcpv4.DHCPv4, res *Reservation, d deci
 		return d
 	}
 	if mt == dhcpv4.MessageTypeRequest {
-		if sid := req.ServerIdentifier(); sid != nil && !sid.Equal(h.cfg.ServerIP.AsSlice()) {
+		sid := req.ServerIdentifier()
+		if sid != nil && !sid.Equal(h.cfg.ServerIP.AsSlice()) {
 			d.result, d.reason = ResultIgnored, "client selected server "+sid.String()
 			return d
+		}
+		// RFC 2131 4.3.2: a rebooting or renewing client we hold no lease
+		// for gets no answer (it may belong to another server).
+		if res == nil && sid == nil {
+			if want, ok := netip.AddrFromSlice(requestedAddr(req).To4()); !ok || !h.pool.holds(req.ClientHWAddr, want) {
+				d.result, d.reason = ResultIgnored, "no lease for this client"
+				return d
+			}
 		}
 	}
 	l, script, err := h.leaseFor(req.ClientHWAddr, res)
@@ -194,10 +203,7 @@ func (h *Handler) decideReservation(req *dhcpv4.DHCPv4, res *Reservation, d deci
 		l.addr = netip.Addr{}
 		d.reply, d.result = h.build(req, dhcpv4.MessageTypeAck, l, d.client, script), ResultAck
 	case dhcpv4.MessageTypeRequest:
-		want := req.RequestedIPAddress()
-		if want == nil || want.IsUnspecified() {
-			want = req.ClientIPAddr
-		}
+		want := requestedAddr(req)
 		if w, ok := netip.AddrFromSlice(want.To4()); !ok || w != l.addr {
 			d.reply, d.result = h.nak(req, fmt.Sprintf("requested %s, host has %s", want, l.addr)), ResultNak
 			d.reason = "requested " + want.String() + ", reserved " + l.addr.String()
@@ -248,4 +254,12 @@ func (h *Handler) decideProxy(req *dhcpv4.DHCPv4, port int, res *Reservation, d 
 		d.result, d.reason = ResultIgnored, "proxyDHCP answers discover on 67 and request on 4011 only"
 	}
 	return d
+}
+
+// requestedAddr is option 50, or ciaddr when renewing.
+func requestedAddr(req *dhcpv4.DHCPv4) net.IP {
+	if want := req.RequestedIPAddress(); want != nil && !want.IsUnspecified() {
+		return want
+	}
+	return req.ClientIPAddr
 }

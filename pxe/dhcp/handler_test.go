@@ -154,6 +154,19 @@ func TestDiscoveryPool(t *testing.T) {
 			t.Errorf("pool of 4 offered a fifth address %s", r.YourIPAddr)
 		}
 	}
+	// A rebooting client (no server identifier) we hold no lease for is
+	// left to whichever server has one; the client holding its lease is
+	// acknowledged.
+	stranger, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeRequest), dhcpv4.WithHwAddr(net.HardwareAddr{2, 9, 9, 9, 9, 9}),
+		dhcpv4.WithOption(dhcpv4.OptRequestedIPAddress(net.IPv4(10, 1, 2, 3))))
+	if r := h.Handle(bg, stranger, ServerPort); r != nil {
+		t.Errorf("answered a rebooting client we have no lease for: %s", r.Summary())
+	}
+	reboot, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeRequest), dhcpv4.WithHwAddr(macUnknown),
+		dhcpv4.WithOption(dhcpv4.OptRequestedIPAddress(offer.YourIPAddr)))
+	if r := h.Handle(bg, reboot, ServerPort); r == nil || r.MessageType() != dhcpv4.MessageTypeAck {
+		t.Errorf("rebooting pool client not acknowledged: %v", r)
+	}
 	// A release frees an address for the waiting MAC.
 	rel, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeRelease), dhcpv4.WithHwAddr(macUnknown), dhcpv4.WithClientIP(offer.YourIPAddr))
 	h.Handle(bg, rel, ServerPort)
