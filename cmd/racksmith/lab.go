@@ -97,11 +97,11 @@ the boot servers' API token into RUN-DIR/api-token (0600).`,
 		Short: "Run a command inside the lab's namespace with the lab's secrets in its environment",
 		Long: `Run COMMAND inside the lab's network namespace, where the BMC and boot
 server addresses are reachable, with the lab's BMC password in
-$RACKSMITH_LAB_BMC_PASSWORD and the boot servers' API token in
+$LAB_BMC_PASSWORD and the boot servers' API token in
 $RACKSMITH_API_TOKEN (never on a command line). For example:
 
   racksmith lab exec -- bin/racksmith up --stack lab \
-      --secret-env racksmith:bmcPassword=RACKSMITH_LAB_BMC_PASSWORD`,
+      --secret-env racksmith:bmcPassword=LAB_BMC_PASSWORD`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := labExecCommand(cmd.Context(), f, args)
@@ -257,7 +257,7 @@ func labExecCommand(ctx context.Context, f labFlags, args []string) (*exec.Cmd, 
 	if err != nil {
 		return nil, err
 	}
-	env = append(env, "RACKSMITH_LAB_BMC_PASSWORD="+pw)
+	env = append(env, "LAB_BMC_PASSWORD="+pw)
 	if tok, err := lab.APIToken(runDir); err == nil {
 		env = append(env, "RACKSMITH_API_TOKEN="+tok)
 	}

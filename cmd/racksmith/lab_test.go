@@ -188,7 +188,7 @@ func TestLabBootServersAndUnknownHost(t *testing.T) {
 	}
 
 	// lab exec: inside the namespace, with the secrets in the environment
-	ec, err := labExecCommand(ctx, f, []string{"sh", "-c", `ip -br addr show rs-fra1; echo "$RACKSMITH_LAB_BMC_PASSWORD"; echo "$RACKSMITH_API_TOKEN"`})
+	ec, err := labExecCommand(ctx, f, []string{"sh", "-c", `ip -br addr show rs-fra1; echo "$LAB_BMC_PASSWORD"; echo "$RACKSMITH_API_TOKEN"`})
 	if err != nil {
 		t.Fatal(err)
 	}
