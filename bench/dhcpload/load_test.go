@@ -58,7 +58,7 @@ func TestGeneratorAgainstServer(t *testing.T) {
 	defer cancel()
 	go s.Serve(ctx)
 
-	r, err := g.Run(ctx, Config{Hosts: hs, ServerIP: srv, Concurrency: 4, Duration: 700 * time.Millisecond})
+	r, err := g.Run(ctx, Config{Hosts: hs, ServerIP: srv, Concurrency: 4, Duration: time.Second, Timeout: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

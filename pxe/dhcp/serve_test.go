@@ -143,7 +143,7 @@ func TestServeProxy(t *testing.T) {
 	}
 
 	req, _ := dhcpv4.NewRequestFromOffer(offer, append(uefiPXE(iana.EFI_X86_64), dhcpv4.WithClientIP(net.IPv4(192, 0, 2, 12)))...)
-	ack := exchange(t, ns, &net.UDPAddr{IP: net.IPv4(192, 0, 2, 12), Port: 68}, &net.UDPAddr{IP: net.IPv4(192, 0, 2, 1), Port: PXEProxyPort}, req.ToBytes())
+	ack := exchange(t, ns, &net.UDPAddr{IP: net.IPv4(192, 0, 2, 12), Port: 68}, &net.UDPAddr{IP: net.IPv4(192, 0, 2, 1), Port: PXEProxyPort}, req.ToBytes(), 5*time.Second)
 	if ack == nil || ack.MessageType() != dhcpv4.MessageTypeAck || !ack.YourIPAddr.IsUnspecified() {
 		t.Fatalf("want an address-less ACK from port 4011, got %v", ack)
 	}
@@ -159,12 +159,12 @@ func TestServeRelayAndGarbage(t *testing.T) {
 	server := &net.UDPAddr{IP: net.IPv4(192, 0, 2, 1), Port: ServerPort}
 
 	for _, junk := range [][]byte{{1, 2, 3}, make([]byte, 300), make([]byte, 1400)} {
-		if r := exchange(t, ns, relay, server, junk); r != nil {
+		if r := exchange(t, ns, relay, server, junk, 300*time.Millisecond); r != nil {
 			t.Fatalf("answered garbage: %s", r.Summary())
 		}
 	}
 	req := discover(t, macBIOS, append(biosPXE(), dhcpv4.WithGatewayIP(relay.IP), dhcpv4.WithBroadcast(false))...)
-	offer := exchange(t, ns, relay, server, req.ToBytes())
+	offer := exchange(t, ns, relay, server, req.ToBytes(), 5*time.Second)
 	if offer == nil {
 		t.Fatal("relay got no offer on port 67")
 	}
@@ -178,8 +178,8 @@ func TestServeRelayAndGarbage(t *testing.T) {
 }
 
 // exchange sends b from local to remote inside the peer namespace and
-// returns the DHCP reply received on local, or nil after a short wait.
-func exchange(t *testing.T, ns *nstest.NS, local, remote *net.UDPAddr, b []byte) *dhcpv4.DHCPv4 {
+// returns the DHCP reply received on local, or nil after waiting wait.
+func exchange(t *testing.T, ns *nstest.NS, local, remote *net.UDPAddr, b []byte, wait time.Duration) *dhcpv4.DHCPv4 {
 	t.Helper()
 	var conn *net.UDPConn
 	ns.Peer.Run(t, func() {
@@ -192,7 +192,7 @@ func exchange(t *testing.T, ns *nstest.NS, local, remote *net.UDPAddr, b []byte)
 	if _, err := conn.WriteToUDP(b, remote); err != nil {
 		t.Fatal(err)
 	}
-	conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	conn.SetReadDeadline(time.Now().Add(wait))
 	buf := make([]byte, 1500)
 	n, _, err := conn.ReadFromUDP(buf)
 	if err != nil {

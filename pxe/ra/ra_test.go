@@ -137,7 +137,7 @@ func TestSolicitedAdvertisement(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	m, cm, src := read(time.Second)
+	m, cm, src := read(3 * time.Second)
 	t.Logf("solicited advertisement after %s from %s", time.Since(start), src)
 	if lt, ok := RouterLifetime(m); !ok || lt != 0 {
 		t.Errorf("router lifetime %s (ok %v), want 0", lt, ok)
