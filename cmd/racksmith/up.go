@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/racksmith/racksmith/stacks/program"
 )
@@ -50,12 +52,14 @@ func init() {
 				"(PULUMI_CONFIG_PASSPHRASE, else a generated 0600 file beside the state).",
 			Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				if confirm && !f.yes {
-					return &exitError{code: 2, err: fmt.Errorf("%s changes hardware: pass --yes (run `racksmith preview --stack %s` first)", use, f.stack)}
-				}
 				st, err := f.stackOf(cmd)
 				if err != nil {
 					return err
+				}
+				if confirm && !f.yes {
+					if err := askFirst(cmd, use, st); err != nil {
+						return err
+					}
 				}
 				start := time.Now()
 				err = run(cmd.Context(), cmd, st)
@@ -72,7 +76,7 @@ func init() {
 		c.Flags().StringVar(&f.backend, "backend", "", "Pulumi backend URL (default file://DIR/stacks/NAME/.pulumi)")
 		c.Flags().StringArrayVar(&f.secretEnv, "secret-env", nil, "set secret config KEY from environment variable ENV (KEY=ENV, repeatable)")
 		if confirm {
-			c.Flags().BoolVar(&f.yes, "yes", false, "proceed without asking")
+			c.Flags().BoolVarP(&f.yes, "yes", "y", false, "proceed without asking (required without a terminal)")
 		}
 		_ = c.MarkFlagRequired("stack")
 		return c
@@ -98,6 +102,29 @@ func init() {
 			return err
 		}, true),
 	)
+}
+
+// askFirst asks on a terminal before up, refresh or destroy (after showing
+// the preview for up); without a terminal it refuses: pass --yes.
+func askFirst(cmd *cobra.Command, use string, st program.Stack) error {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return &exitError{code: 2, err: fmt.Errorf("%s changes hardware and there is no terminal to ask: pass --yes", use)}
+	}
+	if use == "up" {
+		changes, summary, err := st.Preview(cmd.Context())
+		if err != nil {
+			return &exitError{code: 1, err: err}
+		}
+		if !changes {
+			fmt.Fprintf(cmd.OutOrStdout(), "No changes (%s).\n", summary)
+		}
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Do you want to perform this %s of stack %s? [y/N] ", use, st.Name)
+	answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return &exitError{code: 1, err: fmt.Errorf("%s cancelled", use)}
+	}
+	return nil
 }
 
 // Preview runs the stack's preview (no BMC, no boot server) from the

@@ -60,13 +60,15 @@ func New(opt Options) pulumi.RunFunc {
 		}
 		secrets := &secretResolver{ctx: ctx, cfg: cfg, dir: dir}
 		servers := make(pulumi.StringMap, len(inv.Servers))
+		warned := map[string]bool{}
 		for _, s := range inv.Servers {
 			args, warn, err := serverArgs(inv, s, files[s.Name], secrets, opt.Root)
 			if err != nil {
 				return err
 			}
-			if warn != "" {
-				_ = ctx.Log.Warn(s.Name+": "+warn, nil)
+			if warn != "" && !warned[warn] {
+				warned[warn] = true
+				_ = ctx.Log.Warn(warn, nil)
 			}
 			srv, err := racksmith.NewServer(ctx, s.Name, args)
 			if err != nil {

@@ -17,20 +17,35 @@ import (
 // "file:PATH" (relative to the inventory folder). Errors name the
 // credential's file:line, never a value.
 type secretResolver struct {
-	ctx *pulumi.Context
-	cfg *config.Config
-	dir string
+	ctx  *pulumi.Context
+	cfg  *config.Config
+	dir  string
+	seen map[string]pulumi.StringOutput // by credential name: one lookup, one warning
 }
 
 // resolve returns the credential's password. In a preview a password that
 // cannot be found is a warning and an unknown value, so CI can preview
 // without the fleet's secrets; up, refresh and destroy need it.
 func (r *secretResolver) resolve(c *inventory.Credential) (pulumi.StringOutput, error) {
+	if v, ok := r.seen[c.Name]; ok {
+		return v, nil
+	}
 	v, err := r.lookup(c)
+	if err == nil {
+		if r.seen == nil {
+			r.seen = map[string]pulumi.StringOutput{}
+		}
+		r.seen[c.Name] = v
+	}
 	if err != nil && r.ctx != nil && r.ctx.DryRun() {
 		_ = r.ctx.Log.Warn(err.Error()+" (unknown in this preview)", nil)
 		unknown := pulumi.UnsafeUnknownOutput(nil).ApplyT(func(any) string { return "" }).(pulumi.StringOutput)
-		return pulumi.ToSecret(unknown).(pulumi.StringOutput), nil
+		v = pulumi.ToSecret(unknown).(pulumi.StringOutput)
+		if r.seen == nil {
+			r.seen = map[string]pulumi.StringOutput{}
+		}
+		r.seen[c.Name] = v
+		return v, nil
 	}
 	return v, err
 }
