@@ -11,7 +11,7 @@ import (
 
 // pxeAddPacketServices adds the packet services of the provisioning
 // interface: DHCP from the site's host table, TFTP of the iPXE binaries on
-// the boot server's address. Without --interface the boot
+// the boot server's address, and with --ra IPv6 router advertisements. Without --interface the boot
 // server serves HTTP only (e.g. behind another DHCP server that points at it).
 func pxeAddPacketServices(srv *server.Server, inv *inventory.Inventory, site *inventory.Site, f pxeServeFlags, log *slog.Logger) error {
 	if f.iface == "" {
@@ -42,7 +42,13 @@ func pxeAddPacketServices(srv *server.Server, inv *inventory.Inventory, site *in
 		return err
 	}
 	if f.ra {
-		log.Warn("--ra: router advertisements are not wired yet")
+		rsvc, err := server.RAService(f.iface, log)
+		if err != nil {
+			return err
+		}
+		if err := srv.Add(rsvc); err != nil {
+			return err
+		}
 	}
 	return nil
 }

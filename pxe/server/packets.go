@@ -14,6 +14,7 @@ import (
 	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/pxe/dhcp"
 	"github.com/racksmith/racksmith/pxe/hosts"
+	"github.com/racksmith/racksmith/pxe/ra"
 	"github.com/racksmith/racksmith/pxe/tftp"
 )
 
@@ -145,4 +146,16 @@ func ListenFromBootURL(bootURL string) (string, error) {
 		return "", fmt.Errorf("%w: boot_url %q: scheme is not http(s)", ErrConfig, bootURL)
 	}
 	return net.JoinHostPort(u.Hostname(), port), nil
+}
+
+// RAService opens an ICMPv6 socket on iface now (call it inside the
+// provisioning namespace; it waits up to 3 s for the interface's link-local
+// address) and returns the service sending router advertisements with
+// router lifetime 0, which only end iPXE's ~15 s wait for IPv6.
+func RAService(iface string, log *slog.Logger) (Service, error) {
+	a, err := ra.New(iface, ra.Config{}, log.With("svc", "ra"))
+	if err != nil {
+		return Service{}, err
+	}
+	return Service{Name: "ra", Serve: a.Serve}, nil
 }

@@ -16,8 +16,9 @@ import (
 	"github.com/racksmith/racksmith/pxe/plan"
 )
 
-// labBoot is a boot server for the lab stack's fra1 site serving DHCP and
-// HTTP on a bridge inside a throwaway namespace, with a tap for a VM.
+// labBoot is a boot server for the lab stack's fra1 site serving DHCP,
+// router advertisements (so iPXE does not wait ~15 s for IPv6) and HTTP on
+// a bridge inside a throwaway namespace, with a tap for a VM.
 type labBoot struct {
 	ns    *nstest.NS
 	srv   *Server
@@ -63,6 +64,13 @@ func startLabBoot(t *testing.T, files string, discovery bool) *labBoot {
 			t.Fatal(err)
 		}
 		if err := lb.srv.Add(svc); err != nil {
+			t.Fatal(err)
+		}
+		ras, err := RAService(ns.Bridge, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lb.srv.Add(ras); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := lb.srv.Listen(); err != nil {
@@ -140,6 +148,8 @@ func (lb *labBoot) waitLog(t *testing.T, exited <-chan struct{}, limit time.Dura
 // namespace against this boot server serving the lab stack's fra1 site:
 // DHCP gives the VM its reserved address and the script URL, iPXE fetches
 // GET /boot/{mac}.ipxe and runs the install script up to the kernel fetch.
+// With router advertisements on, the script comes well before iPXE's ~15 s
+// IPv6 timeout.
 func TestQEMUPXEBoot(t *testing.T) {
 	lb := startLabBoot(t, "", false)
 	mac := lb.vm.MAC.String()
@@ -151,6 +161,9 @@ func TestQEMUPXEBoot(t *testing.T) {
 	script := lb.waitLog(t, exited, 150*time.Second, `"msg":"http request"`, `"path":"/boot/`+mac+`.ipxe"`, `"status":200`, remote)
 	kernel := lb.waitLog(t, exited, 30*time.Second, `"msg":"http request"`, `"path":"/files/vmlinuz"`, remote)
 	t.Logf("VM %s: GET /boot/%s.ipxe %.1fs after QEMU start, kernel asked %.1fs", lb.vm.Hostname, mac, script.Seconds(), kernel.Seconds())
+	if !hasLine(lb.logs.String(), `"svc":"ra"`) {
+		t.Errorf("router advertisements not logged")
+	}
 	if st, _ := lb.srv.Store().Status(mac); st.State != plan.StatePending {
 		t.Errorf("state after the script fetch: %s", st.State)
 	}
