@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,11 +50,24 @@ func TestQEMUUEFIBoot(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { bootUEFI(t, strings.Join(c.romfile, ""), c.steps) })
+		t.Run(c.name, func(t *testing.T) { bootUEFI(t, strings.Join(c.romfile, ""), false, c.steps) })
 	}
 }
 
-func bootUEFI(t *testing.T, deviceExtra string, steps [][]string) {
+// TestQEMUProxyDHCP boots OVMF's own PXE on a network whose addresses come
+// from another DHCP server (dnsmasq, in the peer namespace, no boot
+// options): this server in proxy mode supplies only the boot program, then
+// iPXE's script URL.
+func TestQEMUProxyDHCP(t *testing.T) {
+	nstest.RequireRoot(t)
+	bootUEFI(t, ",romfile=", true, [][]string{
+		{"msg=\"dhcp packet\"", "mac=52:54:00:00:00:02", "result=offer", "firmware=uefi", "port=67", "file=ipxe.efi"},
+		{"msg=\"tftp transfer done\"", "file=ipxe.efi", "bytes="},
+		{"msg=\"dhcp packet\"", "mac=52:54:00:00:00:02", "firmware=ipxe", "file=http://192.0.2.1:8080/boot/"},
+	})
+}
+
+func bootUEFI(t *testing.T, deviceExtra string, proxy bool, steps [][]string) {
 	qemu, err := exec.LookPath("qemu-system-x86_64")
 	if err != nil {
 		t.Fatal("qemu-system-x86_64 missing: install qemu-system-x86 (scripts/apt-packages.txt, `make setup`)")
@@ -63,7 +77,7 @@ func bootUEFI(t *testing.T, deviceExtra string, steps [][]string) {
 			t.Fatalf("%v: install ovmf, ipxe and ipxe-qemu (scripts/apt-packages.txt)", err)
 		}
 	}
-	ns := nstest.New(t, nstest.WithArea("uefi"))
+	ns := nstest.New(t, nstest.WithArea("uefi"), nstest.WithPeerAddr(netip.MustParsePrefix("192.0.2.2/24")))
 	ns.AddTap(t, "tap0")
 	logs := &syncBuf{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -80,7 +94,13 @@ func bootUEFI(t *testing.T, deviceExtra string, steps [][]string) {
 		}()
 	}
 
-	h, err := NewHandler(testConfig(), testTable(t), log)
+	cfg := testConfig()
+	var dnsmasqLog string
+	if proxy {
+		cfg.Mode = ModeProxy
+		dnsmasqLog = startDnsmasq(t, ns)
+	}
+	h, err := NewHandler(cfg, testTable(t), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +175,52 @@ func bootUEFI(t *testing.T, deviceExtra string, steps [][]string) {
 		b, _ := os.ReadFile(serial)
 		t.Fatalf("no script fetch within 240 s\nserial:\n%s\nserver log:\n%s", b, logs)
 	}
+	if proxy {
+		// The address came from the network's server; ours gave none.
+		b, _ := os.ReadFile(dnsmasqLog)
+		if !bytes.Contains(b, []byte("DHCPACK(eth0) 192.0.2.1")) || !bytes.Contains(b, []byte(mac)) {
+			t.Errorf("dnsmasq acknowledged no address for %s:\n%s", mac, b)
+		}
+		if logs.hasLine("mac="+mac, "yiaddr=") {
+			t.Errorf("proxyDHCP handed out an address:\n%s", logs)
+		}
+	}
 	for _, step := range steps {
 		if !logs.hasLine(step...) {
 			t.Errorf("no server log line with %q\nserver log:\n%s", step, logs)
 		}
 	}
+}
+
+// startDnsmasq runs dnsmasq in the peer namespace as the network's own DHCP
+// server (addresses only, no boot options) and returns its log file.
+func startDnsmasq(t *testing.T, ns *nstest.NS) string {
+	t.Helper()
+	bin, err := exec.LookPath("dnsmasq")
+	if err != nil {
+		if bin, err = exec.LookPath("/usr/sbin/dnsmasq"); err != nil {
+			t.Fatal("dnsmasq missing: install dnsmasq-base (scripts/apt-packages.txt)")
+		}
+	}
+	dir := t.TempDir()
+	cmd := ns.Peer.Command(context.Background(), bin, "-k", "--conf-file=/dev/null", "--port=0",
+		"--interface="+ns.PeerIf, "--bind-interfaces", "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,10m",
+		"--dhcp-leasefile="+filepath.Join(dir, "leases"), "--pid-file=", "--user=root", "--log-dhcp",
+		"--log-facility="+filepath.Join(dir, "dnsmasq.log"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		b, _ := os.ReadFile(filepath.Join(dir, "dnsmasq.log"))
+		if t.Failed() {
+			t.Logf("dnsmasq: %s\n%s", out.String(), b)
+		}
+	})
+	return filepath.Join(dir, "dnsmasq.log")
 }
 
 // syncBuf is a log sink safe for concurrent writers.
