@@ -8,6 +8,7 @@ package program
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -26,7 +27,9 @@ const ConfigNamespace = "racksmith"
 type Options struct {
 	Roles RoleFiles // nil: RenderRoles
 	// Root is the folder a relative racksmith:inventory is resolved in
-	// (the project folder); "" is the working directory, as under pulumi up.
+	// (the project folder); "" is the nearest folder holding Pulumi.yaml
+	// from the working directory up (under pulumi up the program may run in
+	// stacks/), else the working directory.
 	Root string
 }
 
@@ -37,6 +40,9 @@ func Run(ctx *pulumi.Context) error { return New(Options{})(ctx) }
 func New(opt Options) pulumi.RunFunc {
 	if opt.Roles == nil {
 		opt.Roles = RenderRoles
+	}
+	if opt.Root == "" {
+		opt.Root = projectRoot()
 	}
 	return func(ctx *pulumi.Context) error {
 		cfg := config.New(ctx, ConfigNamespace)
@@ -91,4 +97,21 @@ func Diagnostics(inv *inventory.Inventory, diags hcl.Diagnostics) string {
 	w := hcl.NewDiagnosticTextWriter(&b, files, 100, false)
 	_ = w.WriteDiagnostics(diags)
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// projectRoot is the nearest folder from the working directory up that
+// holds Pulumi.yaml, else ".".
+func projectRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return "."
+		}
+	}
 }

@@ -125,3 +125,17 @@ func sortStrings(s []string) []string {
 	}
 	return s
 }
+
+// Under `pulumi up` the program may run below the project folder: a
+// relative inventory is found from the folder holding Pulumi.yaml.
+func TestRunFindsProjectRoot(t *testing.T) {
+	t.Setenv("PULUMI_CONFIG", `{"racksmith:inventory":"stacks/lab","racksmith:bmcPassword":"x"}`)
+	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", `["racksmith:bmcPassword"]`)
+	rec := &recorder{res: map[string]pulumi.MockResourceArgs{}}
+	if err := pulumi.RunErr(Run, pulumi.WithMocks("racksmith", "lab", rec)); err != nil {
+		t.Fatalf("program.Run from %s: %v", "stacks/program", err)
+	}
+	if len(rec.res) != 4 {
+		t.Fatalf("%d servers declared, want the lab's 4", len(rec.res))
+	}
+}
