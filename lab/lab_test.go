@@ -245,6 +245,48 @@ func TestLabUpFailureLeavesNothing(t *testing.T) {
 	assertNothingLeft(t, l, nil)
 }
 
+// TestLabUpAfterLostNamespace: when the namespace went away under a
+// running lab (deleted by hand, a crash), its BMCs and VMs still run and
+// hold the disk images; the next lab up stops them by pid first, and its
+// VMs start on the same disks.
+func TestLabUpAfterLostNamespace(t *testing.T) {
+	l, lay := testLab(t)
+	ctx := context.Background()
+	password, err := Password(l.RunDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := lay.Host("fra1-node2")
+	if err := l.BMC(h, password, 5*time.Second).SetPower(ctx, "on"); err != nil {
+		t.Fatal(err)
+	}
+	pidFile := filepath.Join(l.RunDir(), h.Name, fileQEMUPid)
+	old := livePid(pidFile, pidFile)
+	if old == 0 {
+		t.Fatal("VM did not start")
+	}
+	mustRun(t, "ip", "netns", "del", l.Namespace())
+
+	lay2, err := Plan(loadLab(t), l.Namespace(), netip.Prefix{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Up(ctx, lay2); err != nil {
+		t.Fatalf("lab up after the namespace was lost: %v", err)
+	}
+	if alive(old, pidFile) {
+		t.Fatalf("VM %d of the lost lab still runs", old)
+	}
+	if err := l.BMC(h, password, 5*time.Second).SetPower(ctx, "on"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // QEMU fails on locked disks right after daemonizing
+	if pid := livePid(pidFile, pidFile); pid == 0 || pid == old {
+		qlog, _ := os.ReadFile(filepath.Join(l.RunDir(), h.Name, "qemu.log"))
+		t.Fatalf("VM did not start on the same disks (pid %d): %s", pid, qlog)
+	}
+}
+
 func assertNothingLeft(t *testing.T, l *Lab, pids []int) {
 	t.Helper()
 	if namespaceExists(l.Namespace()) {

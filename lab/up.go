@@ -49,6 +49,13 @@ func (l *Lab) Up(ctx context.Context, lay *Layout) (err error) {
 	if err := os.MkdirAll(l.cfg.RunDir, 0o700); err != nil {
 		return fmt.Errorf("create run directory: %w", err)
 	}
+	// processes of an earlier lab whose namespace is gone (deleted by hand,
+	// or a crash) still hold disk images and pid files: stop them first
+	if stale, err := l.Down(ctx, false); err != nil {
+		return fmt.Errorf("clear an earlier lab: %w", err)
+	} else if len(stale.Processes) > 0 {
+		l.log.Warn("stopped processes of an earlier lab", "processes", stale.Processes)
+	}
 	password, err := ensurePassword(l.cfg.RunDir)
 	if err != nil {
 		return err
