@@ -164,6 +164,20 @@ func TestQEMUPXEBoot(t *testing.T) {
 	if !hasLine(lb.logs.String(), `"svc":"ra"`) {
 		t.Errorf("router advertisements not logged")
 	}
+	// /metrics carries the DHCP server's counters beside the HTTP ones.
+	mfs, err := lb.srv.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			got[mf.GetName()] += m.GetCounter().GetValue()
+		}
+	}
+	if got["racksmith_dhcp_packets_total"] < 2 || got["racksmith_http_requests_total"] < 2 {
+		t.Errorf("metrics: dhcp packets %v, http requests %v", got["racksmith_dhcp_packets_total"], got["racksmith_http_requests_total"])
+	}
 	if st, _ := lb.srv.Store().Status(mac); st.State != plan.StatePending {
 		t.Errorf("state after the script fetch: %s", st.State)
 	}

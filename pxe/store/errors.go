@@ -16,6 +16,8 @@ var (
 	ErrWrongState = errors.New("operation not allowed in the host's state")
 	// ErrInvalid: the request content is not acceptable (bad MAC, mode, plan).
 	ErrInvalid = errors.New("invalid request")
+	// ErrLocked: another process holds the state file.
+	ErrLocked = errors.New("state file is held by another process")
 	// ErrSealKey: the sealing key file is missing, malformed or too open.
 	ErrSealKey = errors.New("sealing key unusable")
 )

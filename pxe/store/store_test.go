@@ -230,8 +230,8 @@ func TestSealKeyAndLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := Open(path, Options{LockTimeout: 100 * time.Millisecond}); err == nil {
-		t.Fatal("a second open of a held state file must fail")
+	if _, err := Open(path, Options{LockTimeout: 100 * time.Millisecond}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("a second open of a held state file: %v", err)
 	}
 }
 
