@@ -26,7 +26,7 @@ func newHandler(cfg Config, st *store.Store, reg *prometheus.Registry, m *metric
 	(&api.Hosts{Store: st, Token: cfg.APIToken, Log: log}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := st.List(); err != nil {
+		if err := st.Ping(); err != nil {
 			log.Error("healthz: state unreadable", "err", err)
 			http.Error(w, "state unreadable", http.StatusServiceUnavailable)
 			return

@@ -125,6 +125,16 @@ func Open(path string, opt Options) (*Store, error) {
 // Close releases the state file.
 func (s *Store) Close() error { return s.db.Close() }
 
+// Ping checks that the state can be read (health checks).
+func (s *Store) Ping() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketHosts) == nil {
+			return fmt.Errorf("state %s: no hosts bucket", s.db.Path())
+		}
+		return nil
+	})
+}
+
 // Path is the state file's path.
 func (s *Store) Path() string { return s.db.Path() }
 
