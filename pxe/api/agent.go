@@ -61,9 +61,14 @@ func (a *Agent) start(w http.ResponseWriter, r *http.Request) (string, *slog.Log
 	return tok, log, true
 }
 
-func withMAC(log *slog.Logger, mac string) *slog.Logger {
+// withMAC adds the token's MAC to the handler's logger and to the
+// request's RequestInfo (for the access log).
+func withMAC(r *http.Request, log *slog.Logger, mac string) *slog.Logger {
 	if mac == "" {
 		return log
+	}
+	if info := InfoFrom(r.Context()); info != nil {
+		info.MAC = mac
 	}
 	return log.With("mac", mac)
 }
@@ -74,7 +79,7 @@ func (a *Agent) plan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mac, p, err := a.Store.AgentPlan(tok)
-	log = withMAC(log, mac)
+	log = withMAC(r, log, mac)
 	if err != nil {
 		fail(w, r, log, "agent: plan refused", err)
 		return
@@ -92,7 +97,7 @@ func (a *Agent) key(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mac, key, err := a.Store.AgentKey(tok)
-	log = withMAC(log, mac)
+	log = withMAC(r, log, mac)
 	if err != nil {
 		fail(w, r, log, "agent: key refused", err)
 		return
@@ -112,7 +117,7 @@ func (a *Agent) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mac, err := a.Store.AddEvent(tok, ev)
-	log = withMAC(log, mac)
+	log = withMAC(r, log, mac)
 	if err != nil {
 		fail(w, r, log, "agent: event refused", err)
 		return
@@ -132,7 +137,7 @@ func (a *Agent) result(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mac, st, err := a.Store.Finish(tok, res)
-	log = withMAC(log, mac)
+	log = withMAC(r, log, mac)
 	if err != nil {
 		fail(w, r, log, "agent: result refused", err)
 		return
@@ -155,7 +160,7 @@ func (a *Agent) facts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mac, err := a.Store.Facts(tok, f)
-	log = withMAC(log, mac)
+	log = withMAC(r, log, mac)
 	if err != nil {
 		fail(w, r, log, "agent: facts refused", err)
 		return
@@ -170,7 +175,7 @@ func (a *Agent) unlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mac, key, err := a.Store.Unlock(tok)
-	log = withMAC(log, mac)
+	log = withMAC(r, log, mac)
 	if err != nil {
 		fail(w, r, log, "agent: unlock refused", err)
 		return
@@ -192,7 +197,7 @@ func (a *Agent) booted(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	mac, err := a.Store.Booted(tok, ev)
-	log = withMAC(log, mac)
+	log = withMAC(r, log, mac)
 	if err != nil {
 		fail(w, r, log, "agent: booted refused", err)
 		return

@@ -33,23 +33,29 @@ func newHandler(cfg Config, st *store.Store, reg *prometheus.Registry, m *metric
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	return m.instrument(accessLog(mux, log))
+	return accessLog(m.instrument(mux), log)
 }
 
 // accessLog writes one line per request, with the host's MAC when the
-// path names one. Query strings are not logged (nothing secret is sent in
+// path names one or the handler learnt it from a token. Query strings are not logged (nothing secret is sent in
 // them, but nothing is gained either); Authorization never is.
 func accessLog(next http.Handler, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		ctx, info := api.WithInfo(r.Context())
+		r = r.WithContext(ctx)
 		next.ServeHTTP(sw, r)
 		if sw.code == 0 {
 			sw.code = http.StatusOK
 		}
 		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.code,
 			"remote", r.RemoteAddr, "ms", time.Since(start).Milliseconds()}
-		if mac := requestMAC(r); mac != "" {
+		mac := requestMAC(r)
+		if mac == "" {
+			mac = info.MAC
+		}
+		if mac != "" {
 			attrs = append(attrs, "mac", mac)
 		}
 		lvl := slog.LevelInfo

@@ -194,9 +194,10 @@ func TestAgentFlowAcrossRestart(t *testing.T) {
 			t.Errorf("secret in logs: %.8s…", secret)
 		}
 	}
-	if !strings.Contains(out, `"msg":"http request","method":"GET","path":"/boot/52-54-00-0F-00-01.ipxe","status":200`) ||
-		!strings.Contains(out, `"mac":"`+hostMAC+`"`) {
-		t.Errorf("boot request not logged with its mac:\n%s", out)
+	for _, path := range []string{"/boot/52-54-00-0F-00-01.ipxe", "/api/v1/agent/key", "/api/v1/agent/unlock"} {
+		if !hasLine(out, `"msg":"http request"`, `"path":"`+path+`"`, `"mac":"`+hostMAC+`"`) {
+			t.Errorf("request %s not logged with its mac:\n%s", path, out)
+		}
 	}
 	raw, _ := os.ReadFile(state)
 	if bytes.Contains(raw, []byte(luksKey)) {
