@@ -1,6 +1,8 @@
 package dhcp
 
 import (
+	"sync"
+
 	"github.com/insomniacslk/dhcp/dhcpv4"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -12,6 +14,14 @@ type Metrics struct {
 	Packets *prometheus.CounterVec
 	// SendErrors counts replies that could not be sent.
 	SendErrors prometheus.Counter
+
+	mu     sync.RWMutex
+	byType map[packetKey]prometheus.Counter // Packets' children, looked up once
+}
+
+type packetKey struct {
+	mt dhcpv4.MessageType
+	r  Result
 }
 
 // NewMetrics returns unregistered counters.
@@ -25,6 +35,7 @@ func NewMetrics() *Metrics {
 			Name: "racksmith_dhcp_send_errors_total",
 			Help: "DHCP replies that could not be sent.",
 		}),
+		byType: map[packetKey]prometheus.Counter{},
 	}
 }
 
@@ -34,9 +45,19 @@ func (m *Metrics) Collectors() []prometheus.Collector {
 }
 
 func (m *Metrics) packet(mt dhcpv4.MessageType, r Result) {
-	t := "none"
-	if mt != dhcpv4.MessageTypeNone {
-		t = mt.String()
+	k := packetKey{mt, r}
+	m.mu.RLock()
+	c, ok := m.byType[k]
+	m.mu.RUnlock()
+	if !ok {
+		t := "none"
+		if mt != dhcpv4.MessageTypeNone {
+			t = mt.String()
+		}
+		c = m.Packets.WithLabelValues(t, string(r))
+		m.mu.Lock()
+		m.byType[k] = c
+		m.mu.Unlock()
 	}
-	m.Packets.WithLabelValues(t, string(r)).Inc()
+	c.Inc()
 }

@@ -42,7 +42,7 @@ func ScriptURL(base string, mac net.HardwareAddr) string {
 // Table is the host table of one site, keyed by MAC.
 type Table struct {
 	site   string
-	byMAC  map[string]*Reservation
+	byMAC  map[[6]byte]*Reservation
 	sorted []*Reservation
 }
 
@@ -56,12 +56,17 @@ func (t *Table) Len() int { return len(t.sorted) }
 func (t *Table) All() []*Reservation { return t.sorted }
 
 // Get returns mac's reservation, or nil.
-func (t *Table) Get(mac net.HardwareAddr) *Reservation { return t.byMAC[mac.String()] }
+func (t *Table) Get(mac net.HardwareAddr) *Reservation {
+	if len(mac) != 6 {
+		return nil
+	}
+	return t.byMAC[[6]byte(mac)]
+}
 
 // Lookup returns mac's reservation, or (nil, nil) for a MAC the table does
 // not hold. It never fails; the signature matches the DHCP server's backend.
 func (t *Table) Lookup(_ context.Context, mac net.HardwareAddr) (*Reservation, error) {
-	return t.byMAC[mac.String()], nil
+	return t.Get(mac), nil
 }
 
 // String renders the table one reservation per line, ordered by MAC: the
@@ -86,10 +91,10 @@ func (t *Table) String() string {
 }
 
 func newTable(site string, rs []*Reservation) *Table {
-	t := &Table{site: site, byMAC: make(map[string]*Reservation, len(rs)), sorted: rs}
+	t := &Table{site: site, byMAC: make(map[[6]byte]*Reservation, len(rs)), sorted: rs}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].MAC.String() < rs[j].MAC.String() })
 	for _, r := range rs {
-		t.byMAC[r.MAC.String()] = r
+		t.byMAC[[6]byte(r.MAC)] = r // Build accepts 48-bit MACs only
 	}
 	return t
 }
