@@ -24,15 +24,15 @@ const (
 	DefaultMemoryMiB = 512
 )
 
-// DefaultBMCGateway is the address of the BMC bridge itself.
+// DefaultBMCGateway is the address of the BMC bridge itself; Plan puts
+// every BMC address in its network.
 var DefaultBMCGateway = netip.MustParsePrefix("10.99.0.1/24")
 
 // Config says where the lab runs. Zero fields take the defaults.
 type Config struct {
-	Namespace string       // network namespace, default racksmith-lab
-	RunDir    string       // absolute; pid files, disks, logs, configs
-	BMCBridge netip.Prefix // rs-bmc's own address, default 10.99.0.1/24
-	MemoryMiB int          // per VM, default 512
+	Namespace string // network namespace, default racksmith-lab
+	RunDir    string // absolute; pid files, disks, logs, configs
+	MemoryMiB int    // per VM, default 512
 
 	// BootServer starts each site's boot server; nil starts none.
 	BootServer *BootServerConfig
@@ -51,9 +51,6 @@ type BootServerConfig struct {
 func (c Config) withDefaults() Config {
 	if c.Namespace == "" {
 		c.Namespace = DefaultNamespace
-	}
-	if !c.BMCBridge.IsValid() {
-		c.BMCBridge = DefaultBMCGateway
 	}
 	if c.MemoryMiB == 0 {
 		c.MemoryMiB = DefaultMemoryMiB

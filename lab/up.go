@@ -133,28 +133,24 @@ func (l *Lab) prepareHost(h *Host, password string) error {
 			return fmt.Errorf("disk image %s: %w", p, err)
 		}
 	}
-	files := map[string]struct {
-		body string
-		mode os.FileMode
-	}{
-		fileChassis: {renderChassis(h, l.cfg.RunDir, l.cfg.MemoryMiB), 0o700},
-	}
+	files := []hostFile{{fileChassis, renderChassis(h, l.cfg.RunDir, l.cfg.MemoryMiB), 0o700}}
 	if !h.Unknown {
-		files[fileLanConf] = struct {
-			body string
-			mode os.FileMode
-		}{renderLanConf(h, l.cfg.RunDir, password), 0o600}
-		files[fileEmu] = struct {
-			body string
-			mode os.FileMode
-		}{emuCommands, 0o600}
+		files = append(files,
+			hostFile{fileLanConf, renderLanConf(h, l.cfg.RunDir, password), 0o600},
+			hostFile{fileEmu, emuCommands, 0o600})
 	}
-	for name, f := range files {
-		if err := writeFileAtomic(filepath.Join(dir, name), []byte(f.body), f.mode); err != nil {
+	for _, f := range files {
+		if err := writeFileAtomic(filepath.Join(dir, f.name), []byte(f.body), f.mode); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// hostFile is a file of a host's run directory.
+type hostFile struct {
+	name, body string
+	mode       os.FileMode
 }
 
 // startBMC starts h's ipmi_sim in the namespace.

@@ -34,16 +34,10 @@ func (c *Client) do(ctx context.Context, action string, repeatable bool, fn step
 		attempts int
 		errs     []error
 	)
-	for attempt := 0; attempt <= c.ep.Retries; attempt++ {
-		if attempt > 0 {
-			wait := retryBackoff << (attempt - 1)
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
-				errs = append(errs, ctx.Err())
-				attempt = c.ep.Retries + 1
-				continue
-			}
+	for attempts < 1+c.ep.Retries {
+		if attempts > 0 && !sleep(ctx, retryBackoff<<(attempts-1)) {
+			errs = append(errs, ctx.Err())
+			break
 		}
 		attempts++
 		var sent bool
@@ -60,6 +54,18 @@ func (c *Client) do(ctx context.Context, action string, repeatable bool, fn step
 	err = fmt.Errorf("bmc %s: %s: %w", c.Host(), action, errors.Join(errs...))
 	c.audit(ctx, action, "failed", attempts, start, err)
 	return "", err
+}
+
+// sleep waits d, or less if ctx ends first; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // attempt opens a session (each driver bounded by the endpoint's Timeout),
