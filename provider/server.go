@@ -88,6 +88,9 @@ func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs,
 		return infer.UpdateResponse[ServerState]{}, err
 	}
 	if needsInstall(old.InstallState) {
+		if old.InstallState == plan.StateWiped {
+			out.LUKSKey = "" // the wipe destroyed that key's keyslots: a new install gets a new key
+		}
 		out, err = s.install(ctx, ss, in, pl, out)
 		if err != nil && !isInitFailed(err) {
 			return infer.UpdateResponse[ServerState]{}, err
@@ -107,11 +110,12 @@ func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs,
 	return infer.UpdateResponse[ServerState]{Output: out}, nil
 }
 
-// needsInstall tells whether a recorded install state means the install
-// has not finished: a failed, timed-out or interrupted create.
+// needsInstall tells whether a recorded install state means the server is
+// not installed: a failed, timed-out or interrupted create, or a wipe seen
+// by a refresh. Quarantined and unknown hosts wait for an operator.
 func needsInstall(state string) bool {
 	switch state {
-	case "", plan.StatePending, plan.StateInstalling, plan.StateFailed:
+	case "", plan.StatePending, plan.StateInstalling, plan.StateFailed, plan.StateWiped:
 		return true
 	}
 	return false

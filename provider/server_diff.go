@@ -30,9 +30,17 @@ var inputChange = map[string]p.DiffKind{
 }
 
 // Diff compares the recorded inputs with the new ones, input by input, so a
-// preview lists exactly what changes and whether it replaces the server.
+// preview lists exactly what changes and whether it replaces the server. A
+// server whose install has not finished (failed, cut, or wiped behind our
+// back, as a refresh shows) also differs in installState: the update
+// installs it.
 func (s *Server) Diff(ctx context.Context, req infer.DiffRequest[ServerArgs, ServerState]) (infer.DiffResponse, error) {
-	return DiffArgs(req.State.ServerArgs, req.Inputs), nil
+	d := DiffArgs(req.State.ServerArgs, req.Inputs)
+	if needsInstall(req.State.InstallState) && !d.HasChanges {
+		d.HasChanges = true
+		d.DetailedDiff["installState"] = p.PropertyDiff{Kind: p.Update}
+	}
+	return d, nil
 }
 
 // DiffArgs is the pure diff of two sets of inputs.

@@ -40,6 +40,10 @@ func TestCreateInstallFailureThenRetry(t *testing.T) {
 		t.Fatalf("partial state: installState %q failedStage %q", str(olds, "installState"), str(olds, "failedStage"))
 	}
 
+	d, err := r.srv.Diff(p.DiffRequest{ID: testMAC, Urn: serverURN, State: olds, Inputs: r.check(in, olds)})
+	if err != nil || !d.HasChanges || d.DetailedDiff["installState"].Kind != p.Update || len(d.DetailedDiff) != 1 {
+		t.Fatalf("diff of a failed install with the same inputs: %+v %v; want an installState update", d, err)
+	}
 	upd, err := r.srv.Update(p.UpdateRequest{ID: testMAC, Urn: serverURN, State: olds, Inputs: r.check(in, olds)})
 	if err != nil || upd.PartialState != nil {
 		t.Fatalf("retry: %v %+v", err, upd.PartialState)
