@@ -2,6 +2,7 @@ package dhcp
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -270,5 +271,39 @@ func TestDeterministic(t *testing.T) {
 		if ra == nil || rb == nil || !bytes.Equal(ra.ToBytes(), rb.ToBytes()) {
 			t.Errorf("%s: replies differ:\n%v\n%v", c.name, ra, rb)
 		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	pool := func(start, end string, bits int) *Pool {
+		return &Pool{Start: netip.MustParseAddr(start), End: netip.MustParseAddr(end), PrefixLen: bits}
+	}
+	cases := map[string]func(c *Config){
+		"mode":             func(c *Config) { c.Mode = "dhcp" },
+		"server_ip":        func(c *Config) { c.ServerIP = netip.Addr{} },
+		"boot_url":         func(c *Config) { c.BootURL = "192.0.2.1:8080" },
+		"files.http_boot":  func(c *Config) { c.Files.HTTPBoot = "tftp://x/ipxe.efi" },
+		"lease_time":       func(c *Config) { c.LeaseTime = time.Second },
+		"discovery.range":  func(c *Config) { c.Discovery = pool("192.0.2.0", "192.0.2.9", 24) },
+		"discovery.range ": func(c *Config) { c.Discovery = pool("192.0.2.200", "192.0.3.9", 24) },
+		"discovery.prefix": func(c *Config) { c.Discovery = pool("192.0.2.200", "192.0.2.209", 31) },
+		"discovery.lease_t": func(c *Config) {
+			c.Discovery = pool("192.0.2.200", "192.0.2.209", 24)
+			c.Discovery.LeaseTime = time.Second
+		},
+	}
+	for field, edit := range cases {
+		cfg := testConfig()
+		edit(&cfg)
+		err := cfg.Validate()
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), strings.TrimSpace(field)) {
+			t.Errorf("%s: got %v", field, err)
+		}
+		if _, err := NewHandler(cfg, testTable(t), nil); err == nil {
+			t.Errorf("%s: NewHandler accepted the configuration", field)
+		}
+	}
+	if err := testConfig().Validate(); err != nil {
+		t.Errorf("valid configuration refused: %v", err)
 	}
 }
