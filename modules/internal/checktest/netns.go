@@ -1,6 +1,7 @@
 package checktest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -89,4 +90,38 @@ func (ns *NS) Do(fn func() error) error {
 		runtime.Goexit()
 	}
 	return ferr
+}
+
+// Link joins two namespaces with a veth pair whose ends are both named
+// ifname, and brings them up.
+func Link(t *testing.T, a, b *NS, ifname string) {
+	t.Helper()
+	tmpA, tmpB := "rsm"+a.Name[len(a.Name)-8:], "rsm"+b.Name[len(b.Name)-8:]
+	Run(t, a.ip, "link", "add", tmpA, "type", "veth", "peer", "name", tmpB)
+	Run(t, a.ip, "link", "set", tmpA, "netns", a.Name)
+	Run(t, a.ip, "link", "set", tmpB, "netns", b.Name)
+	a.Run(t, a.ip, "link", "set", tmpA, "name", ifname)
+	b.Run(t, b.ip, "link", "set", tmpB, "name", ifname)
+	a.Run(t, a.ip, "link", "set", ifname, "up")
+	b.Run(t, b.ip, "link", "set", ifname, "up")
+}
+
+// AddAddrDev puts addresses (CIDR) on dev inside the namespace.
+func (ns *NS) AddAddrDev(t *testing.T, dev string, cidrs ...string) {
+	t.Helper()
+	for _, c := range cidrs {
+		ns.Run(t, ns.ip, "addr", "add", c, "dev", dev)
+	}
+}
+
+// HasAddr reports whether dev in the namespace carries addr.
+func (ns *NS) HasAddr(dev, addr string) bool {
+	out, err := exec.Command(ns.ip, "-n", ns.Name, "-o", "addr", "show", "dev", dev).CombinedOutput()
+	return err == nil && bytes.Contains(out, []byte(" "+addr+"/"))
+}
+
+// SetLink sets dev in the namespace "up" or "down".
+func (ns *NS) SetLink(t *testing.T, dev, state string) {
+	t.Helper()
+	ns.Run(t, ns.ip, "link", "set", dev, state)
 }
