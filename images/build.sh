@@ -25,9 +25,14 @@ OSDEF=$HERE/os/lab-busybox.json
 
 log() { echo "images: $*" >&2; }
 die() { echo "images: error: $*" >&2; exit 1; }
-for tool in apt-get apt-cache dpkg depmod modprobe readelf cpio gzip zstd tar jq sha256sum "$GO"; do
+for tool in apt-get apt-cache dpkg depmod modprobe readelf cpio gzip zstd tar jq sha256sum flock "$GO"; do
   command -v "$tool" >/dev/null || die "$tool not found (run make setup)"
 done
+
+# one build at a time per output dir (several `make test` in one tree)
+mkdir -p "$B"
+exec 9>"$B/.lock"
+flock 9
 
 pkglist() { grep -v '^#' "$1" | grep -v '^[[:space:]]*$'; }
 
@@ -38,11 +43,12 @@ KVER=${KPKG#linux-image-}
 mapfile -t INITRD_PKGS < <(pkglist "$HERE/initrd/packages.txt")
 mapfile -t OS_PKGS < <(jq -r '.packages[]' "$OSDEF")
 ALL_PKGS=$(printf '%s\n' "$KPKG" "${INITRD_PKGS[@]}" "${OS_PKGS[@]}" | sort -u)
-VERSIONS=$(for p in $ALL_PKGS; do
-  v=$(apt-cache show --no-all-versions "$p" 2>/dev/null | awk '/^Version:/{print $2; exit}')
-  [ -n "$v" ] || die "Debian package $p not found (apt-get update?)"
-  echo "$p=$v"
-done)
+# one apt-cache call for all (one per package takes minutes on a loaded machine)
+VERSIONS=$(apt-cache show --no-all-versions $ALL_PKGS 2>/dev/null |
+  awk '/^Package:/{p=$2} /^Version:/{print p"="$2}' | sort -u)
+for p in $ALL_PKGS; do
+  grep -q "^$p=" <<< "$VERSIONS" || die "Debian package $p not found (apt-get update?)"
+done
 
 inputs_hash() {
   {

@@ -1,6 +1,7 @@
 package vmtest
 
 import (
+	"regexp"
 	"testing"
 	"time"
 
@@ -8,10 +9,11 @@ import (
 )
 
 // TestDiscoverUnknownVM boots a VM the boot server does not know: it gets
-// the discovery boot, and its facts (MAC, disk sizes and serials) land in
-// the server's state.
+// the discovery boot, an address from the real DHCP server's discovery pool
+// (udhcpc in the installer), and its facts (MAC, disk sizes and serials)
+// land in the server's state.
 func TestDiscoverUnknownVM(t *testing.T) {
-	l := newLab(t)
+	l := newDHCPLab(t)
 	v := l.newVM("new", "52:54:00:1a:00:20", 2, 64)
 	// a second disk of another size, so sizes are told apart
 	if err := truncate(v.disks[1], 96<<20); err != nil {
@@ -34,6 +36,10 @@ func TestDiscoverUnknownVM(t *testing.T) {
 		if want[d.Serial] != d.SizeBytes {
 			t.Errorf("disk %s serial %q size %d, want one of %v", d.Path, d.Serial, d.SizeBytes, want)
 		}
+	}
+	// the installer got its address from the DHCP discovery pool (udhcpc)
+	if !regexp.MustCompile(`"path":"/api/v1/agent/facts","status":20\d,"remote":"192\.0\.2\.2[0-5]\d:`).MatchString(l.logs.String()) {
+		t.Errorf("no facts request from the DHCP discovery pool (192.0.2.200-250) in the server log")
 	}
 	t.Logf("%s: power-on -> facts at the boot server %.1fs: %+v", v.mac, at.Seconds(), f.Disks)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/racksmith/racksmith/pxe/dhcp"
 	"github.com/racksmith/racksmith/pxe/ipxe"
 	"github.com/racksmith/racksmith/pxe/nstest"
 	"github.com/racksmith/racksmith/pxe/plan"
@@ -64,24 +66,55 @@ type lab struct {
 	build string
 	dir   string
 	logs  *syncBuf
+	dhcp  bool // VMs get their address from the boot server's DHCP (udhcpc), not racksmith.ip
 }
 
-func newLab(t *testing.T) *lab {
+// unknownHosts is a DHCP backend that knows no host: every VM is answered
+// from the discovery pool, as a freshly racked server is.
+type unknownHosts struct{}
+
+func (unknownHosts) Lookup(context.Context, net.HardwareAddr) (*dhcp.Reservation, error) {
+	return nil, nil
+}
+
+// newDHCPLab is newLab whose boot server also runs the real DHCP server
+// (pxe/dhcp) on the bridge, with a discovery pool.
+func newDHCPLab(t *testing.T) *lab { return startLab(t, true) }
+
+func newLab(t *testing.T) *lab { return startLab(t, false) }
+
+func startLab(t *testing.T, withDHCP bool) *lab {
 	t.Helper()
 	requireTools(t)
-	l := &lab{t: t, build: buildDir(t), dir: t.TempDir(), logs: &syncBuf{}}
+	l := &lab{t: t, build: buildDir(t), dir: t.TempDir(), logs: &syncBuf{}, dhcp: withDHCP}
 	l.ns = nstest.New(t, nstest.WithArea("img"), nstest.WithAddr(netip.MustParsePrefix(bridgeAddr)))
 	log := slog.New(slog.NewJSONHandler(l.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	tok := make([]byte, 16)
 	rand.Read(tok)
 	srv, err := server.New(server.Config{BaseURL: baseURL, ListenHTTP: "192.0.2.1:8080", FilesDir: l.build,
 		StatePath: filepath.Join(l.dir, "state.db"), APIToken: hex.EncodeToString(tok), Discovery: true,
-		KernelArgs: []string{"racksmith.ip=" + vmAddr}}, log)
+	}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	l.ns.Run(t, func() {
 		if _, err := srv.Listen(); err != nil {
+			t.Fatal(err)
+		}
+		if !withDHCP {
+			return
+		}
+		cfg := dhcp.Config{ServerIP: netip.MustParseAddr("192.0.2.1"), BootURL: baseURL,
+			Discovery: &dhcp.Pool{Start: netip.MustParseAddr("192.0.2.200"), End: netip.MustParseAddr("192.0.2.250"), PrefixLen: 24}}
+		h, err := dhcp.NewHandler(cfg, unknownHosts{}, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := dhcp.NewServer(l.ns.Bridge, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Add(server.Service{Name: "dhcp", Serve: d.Serve}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -156,7 +189,11 @@ func (l *lab) boot(v *vm, fromDisk bool, timeout time.Duration, cond func(plan.S
 		if b.Kind == store.BootNone || b.Kind == store.BootLocal {
 			l.t.Fatalf("boot server would not boot the installer for %s: %s %s", v.mac, b.Kind, b.Reason)
 		}
-		cmdline := ipxe.Cmdline(ipxe.Config{BaseURL: baseURL, ExtraArgs: []string{"racksmith.ip=" + vmAddr}}, b)
+		extra := []string{"racksmith.ip=" + vmAddr}
+		if l.dhcp {
+			extra = nil
+		}
+		cmdline := ipxe.Cmdline(ipxe.Config{BaseURL: baseURL, ExtraArgs: extra}, b)
 		args = append(args, "-kernel", filepath.Join(l.build, "vmlinuz"), "-initrd", filepath.Join(l.build, "initrd.img"), "-append", cmdline)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
