@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,60 +71,67 @@ func LoadSources(dir string, srcs map[string][]byte) (*Inventory, hcl.Diagnostic
 	}
 	sort.Strings(names)
 
-	// Files parse independently: in parallel, results kept in name order.
-	type parsed struct {
-		file    *hcl.File
-		content *hcl.BodyContent
-		diags   hcl.Diagnostics
-	}
-	files := make([]parsed, len(names))
+	// Pass 1: the scope. Only files that can hold variable or locals blocks
+	// are parsed here; their diagnostics are reported by pass 2.
+	scopeBlocks := make([]hcl.Blocks, len(names))
 	parallel(len(names), func(i int) {
-		p := &files[i]
-		f, d := hclsyntax.ParseConfig(srcs[names[i]], names[i], hcl.Pos{Line: 1, Column: 1})
-		p.diags = d
-		if f == nil || f.Body == nil {
-			p.file = nil
+		src := srcs[names[i]]
+		if !bytes.Contains(src, []byte("variable")) && !bytes.Contains(src, []byte("locals")) {
 			return
 		}
-		p.file = f
-		content, d := f.Body.Content(fileSchema)
-		p.content = content
-		p.diags = append(p.diags, d...)
-		p.diags = append(p.diags, literalSecrets(f.Body)...)
-	})
-
-	var diags hcl.Diagnostics
-	var variables, locals hcl.Blocks
-	rest := make([]hcl.Blocks, len(names))
-	for i, p := range files {
-		diags = append(diags, p.diags...)
-		if p.file == nil {
-			continue
+		f, _ := hclsyntax.ParseConfig(src, names[i], hcl.Pos{Line: 1, Column: 1})
+		if f == nil || f.Body == nil {
+			return
 		}
-		inv.Files[names[i]] = p.file
-		for _, b := range p.content.Blocks {
-			switch b.Type {
-			case "variable":
-				variables = append(variables, b)
-			case "locals":
-				locals = append(locals, b)
-			default:
-				rest[i] = append(rest[i], b)
+		content, _ := f.Body.Content(fileSchema)
+		for _, blk := range content.Blocks {
+			if blk.Type == "variable" || blk.Type == "locals" {
+				scopeBlocks[i] = append(scopeBlocks[i], blk)
+			}
+		}
+	})
+	var variables, locals hcl.Blocks
+	for _, bs := range scopeBlocks {
+		for _, blk := range bs {
+			if blk.Type == "variable" {
+				variables = append(variables, blk)
+			} else {
+				locals = append(locals, blk)
 			}
 		}
 	}
-	ctx, d := evalContext(variables, locals)
-	diags = append(diags, d...)
+	ctx, diags := evalContext(variables, locals)
 
-	// Blocks decode independently once the scope is known: per file in
-	// parallel, merged in file order.
-	parts := make([]*Inventory, len(names))
-	partDiags := make([]hcl.Diagnostics, len(names))
+	// Pass 2: each file is parsed, decoded and its syntax tree dropped, in
+	// parallel; results are merged in file order. Peak memory stays near
+	// one file's tree per worker rather than the whole inventory's.
+	type result struct {
+		file  *hcl.File
+		part  *Inventory
+		diags hcl.Diagnostics
+	}
+	results := make([]result, len(names))
 	parallel(len(names), func(i int) {
-		parts[i], partDiags[i] = decodeBlocks(rest[i], ctx)
+		r := &results[i]
+		f, d := hclsyntax.ParseConfig(srcs[names[i]], names[i], hcl.Pos{Line: 1, Column: 1})
+		r.diags = d
+		if f == nil || f.Body == nil {
+			r.part = &Inventory{}
+			return
+		}
+		content, d := f.Body.Content(fileSchema)
+		r.diags = append(r.diags, d...)
+		r.diags = append(r.diags, literalSecrets(f.Body)...)
+		part, d := decodeBlocks(content.Blocks, ctx)
+		r.part, r.diags = part, append(r.diags, d...)
+		r.file = lightFile(f)
 	})
-	for i, part := range parts {
-		diags = append(diags, partDiags[i]...)
+	for i, r := range results {
+		diags = append(diags, r.diags...)
+		if r.file != nil {
+			inv.Files[names[i]] = r.file
+		}
+		part := r.part
 		inv.Sites = append(inv.Sites, part.Sites...)
 		inv.Racks = append(inv.Racks, part.Racks...)
 		inv.PDUs = append(inv.PDUs, part.PDUs...)
@@ -141,7 +149,8 @@ func LoadSources(dir string, srcs map[string][]byte) (*Inventory, hcl.Diagnostic
 	return inv, dropUnsupportedSecrets(diags)
 }
 
-// decodeBlocks decodes the top-level blocks of one file, in order.
+// decodeBlocks decodes the top-level blocks of one file, in order;
+// variable and locals blocks belong to the scope and are skipped.
 func decodeBlocks(blocks hcl.Blocks, ctx *hcl.EvalContext) (*Inventory, hcl.Diagnostics) {
 	inv := &Inventory{}
 	var diags hcl.Diagnostics

@@ -26,7 +26,9 @@ type Inventory struct {
 	Service     *Service
 
 	// Files holds the source of every loaded file by name, for diagnostics
-	// printed with their snippets.
+	// printed with their snippets (hcl.NewDiagnosticTextWriter). Only Bytes
+	// and Nav are kept: Body is empty, the syntax tree is dropped once the
+	// file is decoded.
 	Files map[string]*hcl.File
 }
 
