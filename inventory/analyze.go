@@ -55,7 +55,11 @@ func placementDiags(inv *Inventory, ix *index, roles []RolePlacement) hcl.Diagno
 		// Design rule: within a site, no PDU is the only feed of more than
 		// half of the role's servers there.
 		for _, pdu := range sortedKeys(p.OnlyFeed) {
-			site := ix.pdus[pdu].Site
+			pd, ok := ix.pdus[pdu]
+			if !ok {
+				continue // an unknown PDU: Validate reports it
+			}
+			site := pd.Site
 			if n, of := p.OnlyFeed[pdu], p.BySite[site]; 2*n > of {
 				diags = append(diags, errorAt(r.DeclRange, "PDU is the only feed of most of a role",
 					"role %q: pdu %q is the only feed of %d of its %d servers in site %q (more than half). Give those servers a second PSU on the other feed, or move them.",

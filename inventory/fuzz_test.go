@@ -26,6 +26,15 @@ func FuzzLoad(f *testing.F) {
  height = -5 }`))
 	f.Add([]byte(`pdu "p" { amps = 99999999999
  volts = 99999999999 }`))
+	f.Add([]byte(`role "r" { replicas = 1 }
+server "a" {
+  roles = ["r"]
+  psu {
+    pdu    = "nope"
+    outlet = 1
+    watts  = 1
+  }
+}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		inv, diags := LoadSources("fuzz", map[string][]byte{"fuzz/a.hcl": src})
 		if inv == nil {
