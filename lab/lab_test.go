@@ -18,13 +18,22 @@ import (
 	"github.com/racksmith/racksmith/provider/bmc"
 )
 
+// needRoot: the lab tests need root, namespaces, ipmi_sim and QEMU.
+func needRoot(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs root, network namespaces, ipmi_sim and QEMU: not run with -short (make test runs it)")
+	}
+	if os.Geteuid() != 0 {
+		t.Fatal("the lab test needs root (network namespaces, taps): CI runs make test as root")
+	}
+}
+
 // testLab brings up stacks/lab in a namespace of its own and always tears
 // it down again.
 func testLab(t *testing.T) (*Lab, *Layout) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Fatal("the lab test needs root (network namespaces, taps)")
-	}
+	needRoot(t)
 	if err := CheckTools(); err != nil {
 		t.Fatal(err)
 	}
@@ -220,9 +229,7 @@ func TestLabUpStatusDown(t *testing.T) {
 // TestLabUpFailureLeavesNothing: when lab up fails half way (here the boot
 // server exits at once) it tears down what it had started.
 func TestLabUpFailureLeavesNothing(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Fatal("the lab test needs root (network namespaces, taps)")
-	}
+	needRoot(t)
 	if err := CheckTools(); err != nil {
 		t.Fatal(err)
 	}
