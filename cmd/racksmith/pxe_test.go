@@ -109,3 +109,25 @@ func TestPXEServeSIGTERM(t *testing.T) {
 		t.Errorf("logs: no clean stop, or the token leaked:\n%s", out)
 	}
 }
+
+// A broken inventory stops `pxe serve` before it binds anything: exit 1
+// with the diagnostic naming file and line.
+func TestPXEServeBadInventory(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "sites.hcl"), []byte("site \"fra1\" {\n  region = \"eu\"\n  network {\n    prefix = \"10.11.0.0/99\"\n  }\n}\n"), 0o644)
+	args := []string{"pxe", "serve", "--stack", dir, "--site", "fra1", "--listen-http", freePort(t),
+		"--state", filepath.Join(dir, "pxe.db"), "--files", dir}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPXEServeMain$")
+	cmd.Env = append(os.Environ(), "RACKSMITH_PXE_MAIN="+strings.Join(args, "\x1f"))
+	out, err := cmd.CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "sites.hcl line 4") || !strings.Contains(string(out), `"prefix"`) {
+		t.Errorf("diagnostic does not name sites.hcl line 4 and the field:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pxe.db")); err == nil {
+		t.Error("state file created for a refused inventory")
+	}
+}
