@@ -63,12 +63,8 @@ func (ss *session) power(ctx context.Context) (string, error) {
 	return string(st), nil
 }
 
-// netboot makes the host PXE-boot once, now: boot device PXE, then power
-// cycle if it is on or power on if it is off.
-func (ss *session) netboot(ctx context.Context, state string) error {
-	if err := ss.bmc.SetPXEOnce(ctx); err != nil {
-		return fmt.Errorf("set one-time pxe boot: %w: %w", ErrBMCUnreachable, err)
-	}
+// powerCycle boots the host now: power cycle if it is on, on if it is off.
+func (ss *session) powerCycle(ctx context.Context, state string) error {
 	op := "on"
 	if state == "on" {
 		op = "cycle"
@@ -87,20 +83,25 @@ type attempt struct {
 	timeout   time.Duration
 }
 
-// run checks the BMC answers, registers the intent at the boot server,
-// PXE-boots the host and waits for the installer's result. If the BMC
-// fails after a fresh host's intent was registered, the intent is
-// withdrawn so nothing is left half-done.
+// run checks the BMC answers and sets a one-time PXE boot (harmless on
+// its own: the boot server still answers with the host's current script),
+// then registers the intent at the boot server, boots the host and waits
+// for the installer's result. If the power command fails after a fresh
+// host's intent was registered, the intent is withdrawn so nothing is left
+// half-done.
 func (ss *session) run(ctx context.Context, a attempt) (*plan.Result, error) {
 	in := a.intent
 	state, err := ss.power(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if err := ss.bmc.SetPXEOnce(ctx); err != nil {
+		return nil, fmt.Errorf("set one-time pxe boot: %w: %w", ErrBMCUnreachable, err)
+	}
 	if _, _, err := ss.boot.PutHost(ctx, ss.mac, in, a.reinstall); err != nil {
 		return nil, fmt.Errorf("register %s intent at boot server: %w", in.Mode, err)
 	}
-	if err := ss.netboot(ctx, state); err != nil {
+	if err := ss.powerCycle(ctx, state); err != nil {
 		if !a.fresh {
 			return nil, err
 		}
