@@ -12,10 +12,13 @@ import (
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
 
 func printDHCP(w io.Writer, o options, rs []dhcpResult) {
-	fmt.Fprintf(w, "\nDHCP: %d reservations, %d transactions in flight, %d x %s windows per server, BOOTP broadcast flag set,\n"+
-		"load generator and server in two namespaces over a veth, sharing this machine's CPUs.\n"+
-		"max other: the most CPU any window lost to unrelated processes (windows over -max-other are re-run twice at most).\n\n",
-		o.hosts, o.concurrency, o.windows, o.window)
+	fmt.Fprintf(w, `
+DHCP: %d reservations, %d transactions in flight, %d rounds of one %s window per server
+(servers interleaved, each started fresh), BOOTP broadcast flag set; load generator and
+server in two namespaces over a veth, sharing this machine's CPUs. "max other": the most
+CPU a window lost to unrelated processes (windows over -max-other are re-run twice at most).
+
+`, o.hosts, o.concurrency, o.windows, o.window)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "server\texch/s\toffer p50\toffer p99\tack p50\tack p99\tserver CPU/exch\ttimeouts\tnaks\tmax steal\tmax other\t")
 	rates := map[string]float64{}
