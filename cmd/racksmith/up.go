@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/stacks/program"
 )
 
@@ -71,7 +72,7 @@ func init() {
 			},
 		}
 		c.Flags().StringVar(&f.stack, "stack", "", "stack name (stacks/Pulumi.NAME.yaml; required)")
-		c.Flags().StringVar(&f.dir, "dir", ".", "project folder holding Pulumi.yaml")
+		c.Flags().StringVar(&f.dir, "dir", "", "project folder holding Pulumi.yaml (default: found from the working directory up)")
 		c.Flags().StringVar(&f.bin, "bin", "", "folder with pulumi and pulumi-resource-racksmith (default DIR/bin)")
 		c.Flags().StringVar(&f.backend, "backend", "", "Pulumi backend URL (default file://DIR/stacks/NAME/.pulumi)")
 		c.Flags().StringArrayVar(&f.secretEnv, "secret-env", nil, "set secret config KEY from environment variable ENV (KEY=ENV, repeatable)")
@@ -127,9 +128,28 @@ func askFirst(cmd *cobra.Command, use string, st program.Stack) error {
 	return nil
 }
 
-// Preview runs the stack's preview (no BMC, no boot server) from the
-// project in the working directory, Pulumi's progress on stderr; for
+// Preview runs the stack's preview (no BMC, no boot server) of the project
+// found from the working directory up, Pulumi's progress on stderr; for
 // `racksmith plan`.
 func Preview(ctx context.Context, stack string) (changes bool, summary string, err error) {
 	return program.Stack{Name: stack, Out: os.Stderr}.Preview(ctx)
+}
+
+// pulumiPreview is the Pulumi preview for `racksmith plan` (planPreviewer).
+// It is not wired in here: plan's owner enables it with
+// `planPreview = pulumiPreview{}`.
+type pulumiPreview struct{}
+
+var _ planPreviewer = pulumiPreview{}
+
+// Preview counts what an up of the stack would do; Pulumi's progress goes
+// to stderr.
+func (pulumiPreview) Preview(ctx context.Context, stack string, _ *inventory.Inventory) (*planChanges, error) {
+	c, err := program.Stack{Name: stack, Out: os.Stderr}.PreviewCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &planChanges{Create: c["create"], Update: c["update"], Replace: c["replace"], Delete: c["delete"],
+		Summary: fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete, %d unchanged",
+			c["create"], c["update"], c["replace"], c["delete"], c["same"])}, nil
 }

@@ -33,8 +33,9 @@ const Project = "racksmith"
 // stacks/<Name>/.pulumi (ignored by git): state, workspace, passphrase.
 type Stack struct {
 	Name string
-	// Dir is the project folder: Pulumi.yaml (stackConfigDir: stacks) and
-	// stacks/Pulumi.<Name>.yaml. Default ".".
+	// Dir is the project folder: Pulumi.yaml and stacks/Pulumi.<Name>.yaml.
+	// Default: the nearest folder holding Pulumi.yaml from the working
+	// directory up.
 	Dir string
 	// Bin holds bin/pulumi's folder layout: Bin/pulumi and
 	// Bin/pulumi-resource-racksmith. Default Dir/bin.
@@ -60,7 +61,7 @@ func (s Stack) PassphraseFile() string {
 
 func (s Stack) dir() string {
 	if s.Dir == "" {
-		return "."
+		return projectRoot()
 	}
 	return s.Dir
 }
@@ -225,16 +226,12 @@ func (s Stack) Up(ctx context.Context) (auto.UpResult, error) {
 // Preview shows what an up would change, contacting no BMC and no boot
 // server. changes is false when every resource stays the same.
 func (s Stack) Preview(ctx context.Context) (changes bool, summary string, err error) {
-	st, err := s.open(ctx)
+	counts, err := s.PreviewCounts(ctx)
 	if err != nil {
 		return false, "", err
 	}
-	res, err := st.Preview(ctx, optpreview.ProgressStreams(s.out()), optpreview.ErrorProgressStreams(s.out()))
-	if err != nil {
-		return false, "", s.failed("preview", err)
-	}
 	var parts []string
-	for op, n := range res.ChangeSummary {
+	for op, n := range counts {
 		if n == 0 {
 			continue
 		}
@@ -245,6 +242,24 @@ func (s Stack) Preview(ctx context.Context) (changes bool, summary string, err e
 	}
 	sort.Strings(parts)
 	return changes, strings.Join(parts, ", "), nil
+}
+
+// PreviewCounts is Preview's count of resources per operation ("create",
+// "update", "replace", "delete", "same", …).
+func (s Stack) PreviewCounts(ctx context.Context) (map[string]int, error) {
+	st, err := s.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.Preview(ctx, optpreview.ProgressStreams(s.out()), optpreview.ErrorProgressStreams(s.out()))
+	if err != nil {
+		return nil, s.failed("preview", err)
+	}
+	counts := make(map[string]int, len(res.ChangeSummary))
+	for op, n := range res.ChangeSummary {
+		counts[string(op)] = n
+	}
+	return counts, nil
 }
 
 // Refresh reads every resource's state (BMC power, boot server state).
