@@ -42,6 +42,9 @@ type rig struct {
 
 func newRig(t *testing.T, next func(mode string) testbed.Outcome) *rig {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: needs ipmi_sim and ipmitool (make test runs it)")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	r := &rig{t: t, bmc: testbed.StartBMC(t, testPassword), boot: testbed.StartBootServer(t, testToken)}
