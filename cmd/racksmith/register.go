@@ -19,9 +19,10 @@ import (
 )
 
 // regFactsSource finds what a host reported when it booted into discovery,
-// by the MAC it booted from. Safe to repeat: it only reads.
+// by the MAC it booted from, with the site whose boot server saw it ("" when
+// not known). Safe to repeat: it only reads.
 type regFactsSource interface {
-	FactsByMAC(ctx context.Context, mac string) (*plan.Facts, error)
+	FactsByMAC(ctx context.Context, mac string) (*plan.Facts, string, error)
 }
 
 // regFactsFile reads facts from a JSON file holding one plan.Facts or a
@@ -33,29 +34,29 @@ var _ regFactsSource = (*regFactsFile)(nil)
 // errNoFacts means no discovery report matches the MAC.
 var errNoFacts = errors.New("no discovery facts for this MAC")
 
-func (f *regFactsFile) FactsByMAC(_ context.Context, mac string) (*plan.Facts, error) {
+func (f *regFactsFile) FactsByMAC(_ context.Context, mac string) (*plan.Facts, string, error) {
 	want, err := inventory.NormalizeMAC(mac)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	b, err := os.ReadFile(f.path)
 	if err != nil {
-		return nil, fmt.Errorf("read facts: %w", err)
+		return nil, "", fmt.Errorf("read facts: %w", err)
 	}
 	var list []plan.Facts
 	if err := json.Unmarshal(b, &list); err != nil {
 		var one plan.Facts
 		if err1 := json.Unmarshal(b, &one); err1 != nil {
-			return nil, fmt.Errorf("facts file %s: want a plan.Facts object or a list of them: %w", f.path, err1)
+			return nil, "", fmt.Errorf("facts file %s: want a plan.Facts object or a list of them: %w", f.path, err1)
 		}
 		list = []plan.Facts{one}
 	}
 	for i := range list {
 		if got, err := inventory.NormalizeMAC(list[i].MAC); err == nil && got == want {
-			return &list[i], nil
+			return &list[i], "", nil
 		}
 	}
-	return nil, fmt.Errorf("%w: %s in %s", errNoFacts, want, f.path)
+	return nil, "", fmt.Errorf("%w: %s in %s", errNoFacts, want, f.path)
 }
 
 // regHostFacts converts the boot server's facts to the inventory's own type.
@@ -75,6 +76,7 @@ type regFlags struct {
 	reg                      inventory.Registration
 	macs, psus, disks, roles []string
 	fromDiscovery, factsFile string
+	discovery                discoveryFlags
 	dryRun                   bool
 }
 
@@ -89,7 +91,9 @@ func init() {
 			"the result would not validate. Running it again with the same data changes nothing.\n" +
 			"A new server's address, BMC credential, image and encryption come from a server of the same\n" +
 			"site unless given. --from-discovery MAC takes MACs, serial and disks from what the host\n" +
-			"reported when it PXE-booted into discovery (for now from --facts-file).",
+			"reported when it PXE-booted into discovery: from the boot servers of the inventory's sites\n" +
+			"(or --boot-url; API token from --api-token-file or $" + envAPIToken + "), or from --facts-file.\n" +
+			"The site is then the one whose boot server saw the host.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRegister(cmd.Context(), cmd.OutOrStdout(), f)
@@ -115,7 +119,8 @@ func init() {
 	fl.StringVar(&f.reg.Image, "image", "", "OS image")
 	fl.IntVar(&f.reg.RAIDLevel, "raid", 0, "RAID level (default: from the disk count)")
 	fl.StringVar(&f.fromDiscovery, "from-discovery", "", "take MACs, serial and disks from the discovery report of this MAC")
-	fl.StringVar(&f.factsFile, "facts-file", "", "discovery facts JSON (a plan.Facts or a list) for --from-discovery")
+	fl.StringVar(&f.factsFile, "facts-file", "", "discovery facts JSON (a plan.Facts or a list) for --from-discovery, instead of asking the boot servers")
+	f.discovery.add(cmd)
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show the change as a unified diff; write nothing")
 	_ = cmd.MarkFlagRequired("stack")
 	_ = cmd.MarkFlagRequired("name")
@@ -144,21 +149,27 @@ func runRegister(ctx context.Context, out io.Writer, f regFlags) error {
 	if f.roles != nil {
 		reg.Roles = f.roles
 	}
+	dir := filepath.Join(f.stacksDir, f.stack)
 	if f.fromDiscovery != "" {
-		if f.factsFile == "" {
-			return errors.New("--from-discovery needs --facts-file (fetching facts from the boot server is not wired in yet)")
-		}
-		var src regFactsSource = &regFactsFile{path: f.factsFile}
-		facts, err := src.FactsByMAC(ctx, f.fromDiscovery)
+		src, err := regDiscoverySource(dir, reg.Site, f)
 		if err != nil {
 			return err
+		}
+		facts, site, err := src.FactsByMAC(ctx, f.fromDiscovery)
+		if err != nil {
+			return err
+		}
+		if site != "" {
+			if reg.Site != "" && reg.Site != site {
+				return fmt.Errorf("--site %s, but the host was discovered by the boot server of site %s", reg.Site, site)
+			}
+			reg.Site = site
 		}
 		if err := reg.ApplyFacts(regHostFacts(facts)); err != nil {
 			return err
 		}
 	}
 
-	dir := filepath.Join(f.stacksDir, f.stack)
 	res, err := inventory.Register(dir, reg)
 	if err != nil {
 		return err
@@ -186,6 +197,25 @@ func runRegister(ctx context.Context, out io.Writer, f regFlags) error {
 		fmt.Fprintf(out, "%s server %s in %s.\n", verb, reg.Name, res.File)
 	}
 	return nil
+}
+
+// regDiscoverySource is --facts-file when given, else the boot servers of
+// the inventory's sites (only site's when given) or --boot-url.
+func regDiscoverySource(dir, site string, f regFlags) (regFactsSource, error) {
+	if f.factsFile != "" {
+		return &regFactsFile{path: f.factsFile}, nil
+	}
+	df := f.discovery
+	df.site = site
+	servers, err := discoveryServers(dir, df)
+	if err != nil {
+		return nil, err
+	}
+	token, err := discoveryToken(df.tokenFile)
+	if err != nil {
+		return nil, err
+	}
+	return &bootServerFacts{servers: servers, token: token}, nil
 }
 
 func regParsePSU(s string) (inventory.RegPSU, error) {
