@@ -307,3 +307,26 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("valid configuration refused: %v", err)
 	}
 }
+
+// proxyDHCP offers for every PXE firmware, as golden bytes-level summaries.
+func TestProxyOffersGolden(t *testing.T) {
+	cfg := testConfig()
+	cfg.Mode = ModeProxy
+	h := newTestHandler(t, cfg)
+	var all strings.Builder
+	for _, c := range fwCases() {
+		offer := h.Handle(bg, discover(t, c.mac, c.mods...), ServerPort)
+		if c.name == "os" {
+			if offer != nil {
+				t.Errorf("proxy answered a client that is not network booting")
+			}
+			continue
+		}
+		if offer == nil {
+			t.Fatalf("%s: no proxy offer", c.name)
+		}
+		checkBoot(t, offer, c.file, c.vc)
+		fmt.Fprintf(&all, "== %s\n%s\n", c.name, offer.Summary())
+	}
+	golden(t, "proxy_offers.golden", all.String())
+}
