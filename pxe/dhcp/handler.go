@@ -91,7 +91,6 @@ type decision struct {
 	result Result
 	reason string
 	client Client
-	known  bool
 }
 
 // Handle returns the reply to req, received on port (67, or 4011 in proxy
@@ -151,7 +150,6 @@ func (h *Handler) decide(ctx context.Context, req *dhcpv4.DHCPv4, port int) deci
 		d.result, d.reason = ResultError, "backend lookup: "+err.Error()
 		return d
 	}
-	d.known = res != nil
 	if h.cfg.Mode == ModeProxy {
 		return h.decideProxy(req, port, res, d)
 	}
@@ -190,6 +188,13 @@ func (h *Handler) decideReservation(req *dhcpv4.DHCPv4, res *Reservation, d deci
 				return d
 			}
 		}
+	}
+	if mt == dhcpv4.MessageTypeInform && res == nil {
+		// An informing client has its address: take none from the pool.
+		p := h.cfg.Discovery
+		l := &lease{prefixLen: p.PrefixLen, router: p.Router, dns: p.DNS}
+		d.reply, d.result = h.build(req, dhcpv4.MessageTypeAck, l, d.client, hosts.ScriptURL(h.cfg.BootURL, req.ClientHWAddr)), ResultAck
+		return d
 	}
 	l, script, err := h.leaseFor(req.ClientHWAddr, res)
 	if err != nil {

@@ -168,6 +168,11 @@ func TestDiscoveryPool(t *testing.T) {
 	if r := h.Handle(bg, reboot, ServerPort); r == nil || r.MessageType() != dhcpv4.MessageTypeAck {
 		t.Errorf("rebooting pool client not acknowledged: %v", r)
 	}
+	// An INFORM takes no address from the pool.
+	inform, _ := dhcpv4.NewInform(net.HardwareAddr{2, 8, 8, 8, 8, 8}, net.IPv4(192, 0, 2, 77))
+	if r := h.Handle(bg, inform, ServerPort); r == nil || r.MessageType() != dhcpv4.MessageTypeAck || !r.YourIPAddr.IsUnspecified() {
+		t.Errorf("inform: %v", r)
+	}
 	// A release frees an address for the waiting MAC.
 	rel, _ := dhcpv4.New(dhcpv4.WithMessageType(dhcpv4.MessageTypeRelease), dhcpv4.WithHwAddr(macUnknown), dhcpv4.WithClientIP(offer.YourIPAddr))
 	h.Handle(bg, rel, ServerPort)
