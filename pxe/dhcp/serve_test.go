@@ -93,7 +93,11 @@ func TestServeUnknownAndDiscovery(t *testing.T) {
 		if offer, err := cl.DiscoverOffer(context.Background(), biosPXE()...); err == nil {
 			t.Fatalf("unknown MAC got an offer: %s", offer.Summary())
 		}
-		if got := counterValue(t, h.Metrics().Packets.WithLabelValues("DISCOVER", string(ResultIgnoredUnknown))); got < 1 {
+		ignored := h.Metrics().Packets.WithLabelValues("DISCOVER", string(ResultIgnoredUnknown))
+		for deadline := time.Now().Add(3 * time.Second); counterValue(t, ignored) < 1 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := counterValue(t, ignored); got < 1 {
 			t.Errorf("ignored discovers counted: %v", got)
 		}
 	})
