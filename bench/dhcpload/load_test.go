@@ -58,12 +58,12 @@ func TestGeneratorAgainstServer(t *testing.T) {
 	defer cancel()
 	go s.Serve(ctx)
 
-	r, err := g.Run(ctx, Config{Hosts: hs, ServerIP: srv, Concurrency: 4, Duration: time.Second, Timeout: 3 * time.Second})
+	r, err := g.Run(ctx, Config{Hosts: hs, ServerIP: srv, Concurrency: 4, Duration: 2 * time.Second, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d exchanges in %s (%.0f/s), offer p50 %s, ack p50 %s", r.Exchanges, r.Elapsed, r.Rate(), Quantile(r.Offer, .5), Quantile(r.Ack, .5))
-	if r.Exchanges < 50 || r.Naks != 0 || r.Timeouts != 0 || len(r.Ack) != r.Exchanges {
+	if r.Exchanges < 20 || r.Naks != 0 || r.Timeouts != 0 || len(r.Ack) != r.Exchanges {
 		t.Errorf("exchanges %d, naks %d, timeouts %d", r.Exchanges, r.Naks, r.Timeouts)
 	}
 }
