@@ -125,3 +125,20 @@ func (ns *NS) SetLink(t *testing.T, dev, state string) {
 	t.Helper()
 	ns.Run(t, ns.ip, "link", "set", dev, state)
 }
+
+// Switch joins namespaces on one L2 segment: a bridge in a namespace of
+// its own, and in each of nodes an interface ifname linked to it.
+func Switch(t *testing.T, ifname string, nodes ...*NS) {
+	t.Helper()
+	sw := Netns(t, "br0")
+	for i, n := range nodes {
+		port := fmt.Sprintf("p%d", i)
+		Link(t, sw, n, ifname+"x")
+		sw.Run(t, sw.ip, "link", "set", ifname+"x", "name", port)
+		sw.Run(t, sw.ip, "link", "set", port, "master", "br0")
+		sw.Run(t, sw.ip, "link", "set", port, "up")
+		n.Run(t, n.ip, "link", "set", ifname+"x", "down")
+		n.Run(t, n.ip, "link", "set", ifname+"x", "name", ifname)
+		n.Run(t, n.ip, "link", "set", ifname, "up")
+	}
+}
