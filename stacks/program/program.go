@@ -23,6 +23,11 @@ import (
 // ConfigNamespace is the config namespace of the program's settings.
 const ConfigNamespace = "racksmith"
 
+// HostsOutput is the secret stack output holding, per server, its LUKS key
+// (luksKey), the role files' sha256 by path (filesDelivered), arrayUuids
+// and luksUuid.
+const HostsOutput = "hosts"
+
 // Options choose the program's collaborators.
 type Options struct {
 	Roles RoleFiles // nil: RenderRoles
@@ -66,6 +71,7 @@ func New(opt Options) pulumi.RunFunc {
 		}
 		secrets := &secretResolver{ctx: ctx, cfg: cfg, dir: dir}
 		servers := make(pulumi.StringMap, len(inv.Servers))
+		hosts := make(pulumi.Map, len(inv.Servers))
 		warned := map[string]bool{}
 		for _, s := range inv.Servers {
 			args, warn, err := serverArgs(inv, s, files[s.Name], secrets, opt.Root)
@@ -81,8 +87,13 @@ func New(opt Options) pulumi.RunFunc {
 				return fmt.Errorf("declare server %s: %w", s.Name, err)
 			}
 			servers[s.Name] = srv.InstallState
+			hosts[s.Name] = pulumi.Map{"luksKey": srv.LuksKey, "filesDelivered": srv.FilesDelivered,
+				"arrayUuids": srv.ArrayUuids, "luksUuid": srv.LuksUuid}
 		}
 		ctx.Export("installState", servers)
+		// what `racksmith lab verify` checks the disks against; secret as a
+		// whole since it holds each host's LUKS key
+		ctx.Export(HostsOutput, pulumi.ToSecret(hosts))
 		return nil
 	}
 }
