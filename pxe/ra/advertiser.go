@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/icmp"
@@ -33,7 +34,8 @@ const minSolicitedGap = 300 * time.Millisecond
 
 // New opens an ICMPv6 socket on iface (needs root or CAP_NET_RAW). The
 // interface must be up with an IPv6 link-local address; New waits up to
-// 3 s for one (duplicate address detection).
+// 10 s for a usable one (duplicate address detection keeps a new link-local
+// address tentative for a second or two).
 func New(iface string, cfg Config, log *slog.Logger) (*Advertiser, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -46,12 +48,22 @@ func New(iface string, cfg Config, log *slog.Logger) (*Advertiser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ra: interface %s: %w", iface, err)
 	}
-	ll, err := waitLinkLocal(ifi, 3*time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	ll, err := waitLinkLocal(ifi, time.Until(deadline))
 	if err != nil {
 		return nil, fmt.Errorf("ra: interface %s: %w", iface, err)
 	}
 	// Zone by index: Go caches zone names, which goes stale across namespaces.
-	conn, err := icmp.ListenPacket("ip6:ipv6-icmp", ll.String()+"%"+strconv.Itoa(ifi.Index))
+	// A link-local address still in duplicate address detection (a bridge
+	// just brought up) cannot be bound yet: retry until the deadline.
+	var conn *icmp.PacketConn
+	for {
+		conn, err = icmp.ListenPacket("ip6:ipv6-icmp", ll.String()+"%"+strconv.Itoa(ifi.Index))
+		if err == nil || !errors.Is(err, syscall.EADDRNOTAVAIL) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ra: listen on %s: %w", iface, err)
 	}

@@ -176,3 +176,22 @@ func TestKernelHonoursAdvertisement(t *testing.T) {
 		t.Errorf("peer installed a default route from a lifetime-0 advertisement: %s", routes)
 	}
 }
+
+// With duplicate address detection on (as on a real provisioning bridge),
+// the link-local address is tentative for a moment after the link comes
+// up: New waits for it instead of failing.
+func TestNewWaitsForTentativeLinkLocal(t *testing.T) {
+	ns := nstest.New(t, nstest.WithArea("ra"))
+	ns.Exec(t, "sysctl", "-q", "-w", "net.ipv6.conf."+ns.Bridge+".accept_dad=1", "net.ipv6.conf."+ns.Bridge+".dad_transmits=1")
+	ns.Exec(t, "ip", "link", "set", ns.Bridge, "down")
+	ns.Exec(t, "ip", "link", "set", ns.Bridge, "up")
+	ns.Run(t, func() {
+		start := time.Now()
+		a, err := New(ns.Bridge, Config{}, nil)
+		if err != nil {
+			t.Fatalf("New during DAD: %v", err)
+		}
+		a.conn.Close()
+		t.Logf("bound after %s", time.Since(start).Round(time.Millisecond))
+	})
+}
