@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -42,7 +43,7 @@ type BootArray struct {
 // boot config on the RAID1 /boot, installs extlinux there (gptmbr.bin is
 // already on every disk, the partition marked legacy-bootable) and writes
 // the booted-report settings into the root.
-func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.Layout, res *plan.Result, ifname string) error {
+func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.Layout, res *plan.Result, ifname string, files *bootFiles) error {
 	boot := filepath.Join(a.Target, "boot")
 	if !isMounted(boot) {
 		return fmt.Errorf("extlinux needs a separate /boot array")
@@ -66,11 +67,14 @@ func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.L
 	if err != nil {
 		return err
 	}
-	if _, _, err := a.download(ctx, a.Cfg.Server+"/files/vmlinuz", filepath.Join(boot, "vmlinuz")); err != nil {
+	if err := files.wait(); err != nil {
+		return err
+	}
+	if err := copyFile(files.kernel, filepath.Join(boot, "vmlinuz")); err != nil {
 		return err
 	}
 	initrd := filepath.Join(boot, "initrd.img")
-	if _, _, err := a.download(ctx, a.Cfg.Server+"/files/initrd.img", initrd); err != nil {
+	if err := copyFile(files.initrd, initrd); err != nil {
 		return err
 	}
 	extra, err := gzipNewc([]cpioFile{
@@ -104,4 +108,54 @@ func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.L
 	}
 	env := fmt.Sprintf("RACKSMITH_MAC=%q\nRACKSMITH_IFACE=%q\nRACKSMITH_BOOTED_URL=%q\nRACKSMITH_UNLOCK_TOKEN=%q\n", cfg.MAC, ifname, cfg.BootedURL, cfg.UnlockToken)
 	return a.writeFile("/etc/racksmith/booted.env", []byte(env), 0o600)
+}
+
+// bootFiles are the installer kernel and initramfs, fetched into RAM while
+// the disks are being prepared (they go onto the host's /boot).
+type bootFiles struct {
+	done           chan struct{}
+	err            error
+	kernel, initrd string
+}
+
+// prefetchBootFiles starts downloading the installer's kernel and initrd.
+func (a *Agent) prefetchBootFiles(ctx context.Context) *bootFiles {
+	b := &bootFiles{done: make(chan struct{}), kernel: os.TempDir() + "/racksmith-vmlinuz", initrd: os.TempDir() + "/racksmith-initrd.img"}
+	go func() {
+		defer close(b.done)
+		if _, _, err := a.download(ctx, a.Cfg.Server+"/files/vmlinuz", b.kernel); err != nil {
+			b.err = err
+			return
+		}
+		_, _, b.err = a.download(ctx, a.Cfg.Server+"/files/initrd.img", b.initrd)
+	}()
+	return b
+}
+
+func (b *bootFiles) wait() error {
+	<-b.done
+	return b.err
+}
+
+func (b *bootFiles) remove() {
+	<-b.done
+	os.Remove(b.kernel)
+	os.Remove(b.initrd)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("copy %s: %w", dst, err)
+	}
+	return out.Close()
 }

@@ -60,6 +60,11 @@ func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, erro
 	}
 	a.event(ctx, plan.StagePlan, 10, p.Hostname)
 
+	var files *bootFiles
+	if p.Bootloader == "extlinux" {
+		files = a.prefetchBootFiles(ctx)
+		defer files.remove()
+	}
 	// everything that can fail without touching the disks comes first
 	img, err := a.fetchImage(ctx, p.Image)
 	if err != nil {
@@ -126,7 +131,7 @@ func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, erro
 	}
 	if p.Bootloader == "extlinux" {
 		a.event(ctx, plan.StageBootloader, 85, "extlinux")
-		if err := a.installExtlinux(ctx, p, l, res, ifname); err != nil {
+		if err := a.installExtlinux(ctx, p, l, res, ifname, files); err != nil {
 			return p, fail(plan.StageBootloader, err)
 		}
 	}
