@@ -17,17 +17,17 @@ const TokenEnv = "RACKSMITH_API_TOKEN"
 // host-local (paths, ports): the engine would replace every server when
 // provider config changes, so DiffConfig (provider.go) never asks for
 // replacement, and what the provider needs per host comes from its inputs.
+//
+// The engine also hands the provider the program's own settings of the
+// racksmith namespace (racksmith:inventory, racksmith:bmcPassword); they
+// are not part of the schema and are ignored.
 type Config struct {
 	APIToken *string `pulumi:"apiToken,optional" provider:"secret"`
-	// Inventory is the program's own setting (racksmith:inventory), which the
-	// engine hands every racksmith provider too; the provider ignores it.
-	Inventory *string `pulumi:"inventory,optional"`
 }
 
 // Annotate documents the configuration.
 func (c *Config) Annotate(a infer.Annotator) {
 	a.Describe(&c.APIToken, "Bearer token of the boot servers' provisioning API. Defaults to $"+TokenEnv+".")
-	a.Describe(&c.Inventory, "The program's inventory folder; not used by the provider.")
 }
 
 // apiToken is the configured token, else the environment's.
