@@ -1,0 +1,176 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/racksmith/racksmith/images/inspect"
+	"github.com/racksmith/racksmith/lab"
+	"github.com/racksmith/racksmith/lab/labtest"
+	"github.com/racksmith/racksmith/stacks/program"
+)
+
+// servers are the hosts of the test's stack: one per site.
+var servers = []string{"fra1-node1", "ams1-node1"}
+
+// changed matches Pulumi's summary lines of an update that changed things.
+var changed = regexp.MustCompile(`(?m)^\s+[-+~]?\s*\d+ (created|updated|deleted|replaced|to create|to update|to delete|to replace)`)
+
+// TestUpNoOpRefreshDestroy installs two hosts in two sites, checks them on
+// their disk files, runs up again (no change), refresh (no drift), then
+// destroy, after which the disks carry no md superblock and no LUKS
+// header; no secret appears in plain text in state, logs or the lab folder.
+func TestUpNoOpRefreshDestroy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end lab test: needs root, QEMU, ipmi_sim; run without -short")
+	}
+	l := labtest.Start(t, labtest.Options{Servers: servers, Prefix: "e2e"})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+
+	start := time.Now()
+	out := l.MustStack(ctx, "up")
+	t.Logf("up: %.0fs", time.Since(start).Seconds())
+	if !strings.Contains(out, "3 created") {
+		t.Fatalf("up did not create the stack and its 2 servers:\n%s", out)
+	}
+
+	keys := luksKeys(ctx, t, l)
+	verify := verifyReport(ctx, t, l)
+	if len(verify) != len(servers) {
+		t.Fatalf("lab verify checked %d hosts, want %d", len(verify), len(servers))
+	}
+	for _, v := range verify {
+		r := v.Report
+		if len(v.Errors) > 0 || r == nil {
+			t.Errorf("%s: %v", v.Host, v.Errors)
+			continue
+		}
+		if len(r.Arrays) != 2 || r.LUKS == nil || r.LUKS.Version != 2 || !r.Key.Opens || !r.Key.WrongRejected || len(r.Files) == 0 {
+			t.Errorf("%s: arrays %d, luks %+v, key %+v, files %d", v.Host, len(r.Arrays), r.LUKS, r.Key, len(r.Files))
+		}
+	}
+
+	out = l.MustStack(ctx, "preview")
+	if !strings.Contains(out, "(changes: false)") {
+		t.Errorf("preview after up shows changes:\n%s", out)
+	}
+	out = l.MustStack(ctx, "up")
+	if changed.MatchString(out) || !strings.Contains(out, "3 unchanged") {
+		t.Errorf("second up changed something:\n%s", out)
+	}
+	out = l.MustStack(ctx, "refresh")
+	if changed.MatchString(out) {
+		t.Errorf("refresh found drift on freshly installed hosts:\n%s", out)
+	}
+	out = l.MustStack(ctx, "preview")
+	if !strings.Contains(out, "(changes: false)") {
+		t.Errorf("preview after refresh shows changes:\n%s", out)
+	}
+
+	start = time.Now()
+	out = l.MustStack(ctx, "destroy")
+	t.Logf("destroy: %.0fs", time.Since(start).Seconds())
+	if !strings.Contains(out, "3 deleted") {
+		t.Errorf("destroy did not delete the stack and its servers:\n%s", out)
+	}
+	for _, s := range servers {
+		ok, found, err := inspect.Wiped(l.Disks(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			t.Errorf("%s after destroy: %v", s, found)
+		}
+	}
+	secretsGrep(t, l, keys)
+}
+
+type verdict struct {
+	Host   string          `json:"host"`
+	Report *inspect.Report `json:"report"`
+	Errors []string        `json:"errors"`
+}
+
+// verifyReport runs `racksmith lab verify --json` on the test's stack.
+func verifyReport(ctx context.Context, t *testing.T, l *labtest.Lab) []verdict {
+	t.Helper()
+	c := exec.CommandContext(ctx, filepath.Join(l.Root, "bin", "racksmith"), "lab", "verify", "--json",
+		"--stack", l.Stack, "--dir", l.Project, "--bin", filepath.Join(l.Root, "bin"),
+		"--namespace", l.Namespace, "--run-dir", l.RunDir)
+	c.Dir = l.Root
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	b, err := c.Output()
+	t.Logf("lab verify: %s%s", b, stderr.String())
+	if err != nil {
+		t.Errorf("lab verify: %v", err)
+	}
+	var vs []verdict
+	if err := json.Unmarshal(b, &vs); err != nil {
+		t.Fatalf("lab verify --json: %v", err)
+	}
+	return vs
+}
+
+// secretsGrep looks for the BMC password and every LUKS key in plain text
+// in the stack's state, the boot servers' logs and the lab folder (but
+// the virtual BMCs' lan.conf, which holds the password as a real BMC does).
+func secretsGrep(t *testing.T, l *labtest.Lab, keys map[string]string) {
+	t.Helper()
+	pw, err := lab.Password(l.RunDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := map[string]string{"BMC password": pw}
+	for name, k := range keys {
+		secrets["LUKS key of "+name] = k
+	}
+	for _, root := range []string{filepath.Join(l.Project, "stacks"), l.RunDir} {
+		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Base(p) == "lan.conf" || filepath.Base(p) == lab.PasswordFile("") ||
+				strings.HasSuffix(p, ".img") {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			for what, s := range secrets {
+				if strings.Contains(string(b), s) {
+					t.Errorf("%s in plain text in %s", what, p)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// luksKeys reads each host's LUKS key from the stack's secret output.
+func luksKeys(ctx context.Context, t *testing.T, l *labtest.Lab) map[string]string {
+	t.Helper()
+	st := program.Stack{Name: l.Stack, Dir: l.Project, Bin: filepath.Join(l.Root, "bin"), Out: io.Discard}
+	hosts, err := st.Hosts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	for _, s := range servers {
+		if hosts[s].LUKSKey == "" {
+			t.Fatalf("stack output hosts has no LUKS key for %s", s)
+		}
+		keys[s] = hosts[s].LUKSKey
+	}
+	return keys
+}
