@@ -25,16 +25,20 @@ type Client struct {
 	Base  string // e.g. http://10.11.0.2:8080
 	Token string // secret
 	HTTP  *http.Client
+	// RetryFor is how long a call is repeated while the boot server cannot
+	// be reached or answers 502/503/504 (a restart); 0 repeats nothing.
+	RetryFor time.Duration
 }
 
 // New returns a client with sane timeouts.
 func New(base, token string) *Client {
-	return &Client{Base: strings.TrimRight(base, "/"), Token: token, HTTP: &http.Client{Timeout: 60 * time.Second}}
+	return &Client{Base: strings.TrimRight(base, "/"), Token: token, HTTP: &http.Client{Timeout: 60 * time.Second},
+		RetryFor: DefaultRetryFor}
 }
 
 // Plan fetches the install plan.
 func (c *Client) Plan(ctx context.Context) (*plan.Plan, error) {
-	b, err := c.do(ctx, http.MethodGet, "/api/v1/agent/plan", nil, 4<<20)
+	b, err := c.do(ctx, http.MethodGet, "/api/v1/agent/plan", nil, 4<<20, true)
 	if err != nil {
 		return nil, err
 	}
@@ -45,9 +49,10 @@ func (c *Client) Plan(ctx context.Context) (*plan.Plan, error) {
 	return &p, nil
 }
 
-// Key fetches the LUKS passphrase (the server hands it out once).
+// Key fetches the LUKS passphrase (the server hands it out once, so it is
+// repeated only when the request never reached the server).
 func (c *Client) Key(ctx context.Context) ([]byte, error) {
-	b, err := c.do(ctx, http.MethodGet, "/api/v1/agent/key", nil, 64<<10)
+	b, err := c.do(ctx, http.MethodGet, "/api/v1/agent/key", nil, 64<<10, false)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +79,7 @@ func (c *Client) Result(ctx context.Context, r plan.Result) error {
 
 // Unlock asks for the LUKS passphrase at a boot from disk (url from plan.Unlock).
 func (c *Client) Unlock(ctx context.Context, url string) ([]byte, error) {
-	b, err := c.doURL(ctx, http.MethodPost, url, nil, 64<<10)
+	b, err := c.doURL(ctx, http.MethodPost, url, nil, 64<<10, true)
 	if err != nil {
 		return nil, err
 	}
@@ -89,15 +94,22 @@ func (c *Client) post(ctx context.Context, path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", path, err)
 	}
-	_, err = c.do(ctx, http.MethodPost, path, body, 64<<10)
+	_, err = c.do(ctx, http.MethodPost, path, body, 64<<10, true)
 	return err
 }
 
-func (c *Client) do(ctx context.Context, method, path string, body []byte, limit int64) ([]byte, error) {
-	return c.doURL(ctx, method, c.Base+path, body, limit)
+func (c *Client) do(ctx context.Context, method, path string, body []byte, limit int64, repeatable bool) ([]byte, error) {
+	return c.doURL(ctx, method, c.Base+path, body, limit, repeatable)
 }
 
-func (c *Client) doURL(ctx context.Context, method, url string, body []byte, limit int64) ([]byte, error) {
+// doURL sends one request, repeated as retry says while the boot server
+// is away; repeatable says the request may be repeated even if the server
+// may have seen it.
+func (c *Client) doURL(ctx context.Context, method, url string, body []byte, limit int64, repeatable bool) ([]byte, error) {
+	return c.retry(ctx, repeatable, func() ([]byte, error) { return c.once(ctx, method, url, body, limit) })
+}
+
+func (c *Client) once(ctx context.Context, method, url string, body []byte, limit int64) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -112,19 +124,23 @@ func (c *Client) doURL(ctx context.Context, method, url string, body []byte, lim
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, url, err)
+		return nil, fmt.Errorf("%s %s: %w", method, url, &transportError{err: err})
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: read: %w", method, url, err)
+		return nil, fmt.Errorf("%s %s: read: %w", method, url, &transportError{err: err, sent: true})
 	}
 	if resp.StatusCode/100 != 2 {
 		msg := strings.TrimSpace(string(b))
 		if len(msg) > 200 {
 			msg = msg[:200]
 		}
-		return nil, fmt.Errorf("%s %s: %w: %s: %s", method, url, ErrStatus, resp.Status, msg)
+		err := fmt.Errorf("%s %s: %w: %s: %s", method, url, ErrStatus, resp.Status, msg)
+		if gatewayStatus(resp.StatusCode) {
+			err = &transportError{err: err, sent: true}
+		}
+		return nil, err
 	}
 	return b, nil
 }
