@@ -56,6 +56,9 @@ type Deps struct {
 	Log *slog.Logger
 	// PollInterval is how often the boot server is asked for progress (default 1s).
 	PollInterval time.Duration
+	// PowerCheckInterval is how often the BMC is asked, while an installer
+	// runs, whether the host is still on (default 5s).
+	PowerCheckInterval time.Duration
 }
 
 func (d Deps) withDefaults() Deps {
@@ -64,6 +67,9 @@ func (d Deps) withDefaults() Deps {
 	}
 	if d.PollInterval <= 0 {
 		d.PollInterval = time.Second
+	}
+	if d.PowerCheckInterval <= 0 {
+		d.PowerCheckInterval = 5 * time.Second
 	}
 	if d.IsNotFound == nil {
 		d.IsNotFound = func(err error) bool { return errors.Is(err, client.ErrNotFound) }

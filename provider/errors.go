@@ -10,6 +10,9 @@ var (
 	ErrInstallFailed = errors.New("install failed")
 	// ErrWipeFailed means the installer reported a failed wipe; the host is quarantined.
 	ErrWipeFailed = errors.New("wipe failed")
+	// ErrPoweredOff means the host went off (the BMC says so) while the
+	// installer ran, before it reported: a pulled cord, a crash, a hard reset.
+	ErrPoweredOff = errors.New("host powered off before the installer reported")
 	// ErrTimeout means the installer did not report within the timeout.
 	ErrTimeout = errors.New("timed out waiting for the installer")
 	// ErrNoToken means no boot server API token is configured.

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -20,7 +22,9 @@ type session struct {
 	mac  string
 	boot BootServer
 	bmc  BMC
-	logf func(format string, a ...any) // user-visible status line
+	// bmcAddr is the BMC's address (host:port) for messages.
+	bmcAddr string
+	logf    func(format string, a ...any) // user-visible status line
 }
 
 // connect builds the boot server and BMC clients for the host described by
@@ -42,7 +46,11 @@ func (s *Server) connect(ctx context.Context, in ServerArgs) (*session, error) {
 		return nil, fmt.Errorf("bmc of %s at %s: %w", in.Hostname, ep.Address, err)
 	}
 	logger := p.GetLogger(ctx)
-	return &session{deps: d, mac: in.MAC, boot: boot, bmc: b, logf: logger.InfoStatusf}, nil
+	addr := ep.Address
+	if ep.Port != 0 {
+		addr = net.JoinHostPort(ep.Address, strconv.Itoa(ep.Port))
+	}
+	return &session{deps: d, mac: in.MAC, boot: boot, bmc: b, bmcAddr: addr, logf: logger.InfoStatusf}, nil
 }
 
 // newKey returns a fresh LUKS passphrase: 32 random bytes, base64url.
@@ -58,7 +66,7 @@ func newKey() (string, error) {
 func (ss *session) power(ctx context.Context) (string, error) {
 	st, err := ss.bmc.PowerState(ctx)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrBMCUnreachable, err)
+		return "", fmt.Errorf("bmc at %s: %w: %w", ss.bmcAddr, ErrBMCUnreachable, err)
 	}
 	return string(st), nil
 }
@@ -70,7 +78,7 @@ func (ss *session) powerCycle(ctx context.Context, state string) error {
 		op = "cycle"
 	}
 	if err := ss.bmc.SetPower(ctx, op); err != nil {
-		return fmt.Errorf("power %s: %w: %w", op, ErrBMCUnreachable, err)
+		return fmt.Errorf("power %s through the bmc at %s: %w: %w", op, ss.bmcAddr, ErrBMCUnreachable, err)
 	}
 	return nil
 }
@@ -96,7 +104,7 @@ func (ss *session) run(ctx context.Context, a attempt) (*plan.Result, error) {
 		return nil, err
 	}
 	if err := ss.bmc.SetPXEOnce(ctx); err != nil {
-		return nil, fmt.Errorf("set one-time pxe boot: %w: %w", ErrBMCUnreachable, err)
+		return nil, fmt.Errorf("set one-time pxe boot through the bmc at %s: %w: %w", ss.bmcAddr, ErrBMCUnreachable, err)
 	}
 	if _, _, err := ss.boot.PutHost(ctx, ss.mac, in, a.reinstall); err != nil {
 		return nil, fmt.Errorf("register %s intent at boot server: %w", in.Mode, err)
@@ -122,6 +130,7 @@ func (ss *session) wait(ctx context.Context, mode plan.Mode, timeout time.Durati
 	tick := time.NewTicker(ss.deps.PollInterval)
 	defer tick.Stop()
 	var last plan.Status
+	power := ss.watchPower()
 	for {
 		st, err := ss.boot.GetHost(ctx, ss.mac)
 		switch {
@@ -136,6 +145,9 @@ func (ss *session) wait(ctx context.Context, mode plan.Mode, timeout time.Durati
 		case ctx.Err() == nil:
 			// A boot server that restarts or hiccups is waited for, not fatal.
 			ss.deps.Log.Warn("poll boot server", "mac", ss.mac, "err", err)
+		}
+		if ctx.Err() == nil && power.off(ctx) {
+			return nil, &poweredOffError{mode: mode, stage: last.Stage}
 		}
 		select {
 		case <-ctx.Done():
@@ -157,6 +169,22 @@ func finished(mode plan.Mode, state string) bool {
 	}
 	return state == plan.StateInstalled || state == plan.StateFailed || state == plan.StateBooted
 }
+
+// poweredOffError is ErrPoweredOff with the last stage the installer
+// reported ("" when it never reported).
+type poweredOffError struct {
+	mode  plan.Mode
+	stage string
+}
+
+func (e *poweredOffError) Error() string {
+	if e.stage == "" {
+		return fmt.Sprintf("%v (the BMC reports power off) before the %s started", ErrPoweredOff, e.mode)
+	}
+	return fmt.Sprintf("%v (the BMC reports power off) during the %s at stage %q", ErrPoweredOff, e.mode, e.stage)
+}
+
+func (e *poweredOffError) Unwrap() error { return ErrPoweredOff }
 
 // resultError names the stage the installer failed at.
 func resultError(sentinel error, r *plan.Result) error {

@@ -151,7 +151,10 @@ func (s *Server) install(ctx context.Context, ss *session, in ServerArgs, pl pla
 		out.PowerState = ss.powerOrUnknown(ctx)
 		return out, nil
 	}
-	resume := !fresh && out.LUKSKey != "" && st.Mode == plan.ModeInstall && st.State == plan.StateInstalling
+	// an attempt of ours still installing is waited for, unless its host
+	// is off (killed mid-install): then only a new attempt can finish
+	resume := !fresh && out.LUKSKey != "" && st.Mode == plan.ModeInstall && st.State == plan.StateInstalling &&
+		ss.powerOrUnknown(ctx) != "off"
 	if out.LUKSKey == "" {
 		if out.LUKSKey, err = newKey(); err != nil {
 			return out, err
@@ -169,6 +172,15 @@ func (s *Server) install(ctx context.Context, ss *session, in ServerArgs, pl pla
 		})
 	}
 	if err != nil {
+		var off *poweredOffError
+		if errors.As(err, &off) {
+			out.InstallState, out.FailedStage = plan.StateFailed, off.stage
+			if out.FailedStage == "" {
+				out.FailedStage = plan.StageStart
+			}
+			return out, infer.ResourceInitFailedError{Reasons: []string{
+				fmt.Sprintf("install of %s: %v (the next up retries)", in.Hostname, err)}}
+		}
 		if errors.Is(err, ErrTimeout) || errors.Is(err, context.Canceled) {
 			out.InstallState = plan.StateInstalling
 			return out, infer.ResourceInitFailedError{Reasons: []string{
