@@ -3,14 +3,30 @@ package modules
 import (
 	"bytes"
 	"sort"
+	"strings"
 )
 
 // HostChange is how one host's rendered files differ between two renders.
 type HostChange struct {
-	Host    string
-	Added   []string // paths only in the new render
-	Removed []string // paths only in the old render
-	Changed []string // paths whose content or mode differ
+	Host    string   `json:"host"`
+	Added   []string `json:"added,omitempty"`   // paths only in the new render
+	Removed []string `json:"removed,omitempty"` // paths only in the old render
+	Changed []string `json:"changed,omitempty"` // paths whose content or mode differ
+}
+
+// String lists the paths marked + (added), - (removed) and ~ (changed).
+func (c HostChange) String() string {
+	var parts []string
+	for _, p := range c.Added {
+		parts = append(parts, "+"+p)
+	}
+	for _, p := range c.Removed {
+		parts = append(parts, "-"+p)
+	}
+	for _, p := range c.Changed {
+		parts = append(parts, "~"+p)
+	}
+	return strings.Join(parts, " ")
 }
 
 // Diff compares two renders and returns, sorted by host, the hosts whose

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,13 +10,21 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/modules"
 )
 
 // planPreviewer computes what applying a stack would change (the Pulumi
-// preview). It must not touch hardware or the boot server.
+// preview). It must not touch hardware or the boot server. It returns a
+// previewSkipped error when it cannot run here (no state, no CLI): plan
+// then goes on without it.
 type planPreviewer interface {
-	Preview(ctx context.Context, stack string, inv *inventory.Inventory) (*planChanges, error)
+	Preview(ctx context.Context, stacksDir, stack string) (*planChanges, error)
 }
+
+// previewSkipped says why the preview did not run.
+type previewSkipped string
+
+func (e previewSkipped) Error() string { return string(e) }
 
 // planChanges summarizes a preview.
 type planChanges struct {
@@ -30,10 +39,8 @@ func (c *planChanges) any() bool {
 	return c != nil && c.Create+c.Update+c.Replace+c.Delete > 0
 }
 
-// planPreview is nil until the Pulumi preview is wired in (by setting it
-// from another file's init). Without it `plan` checks the inventory only
-// and never reports changes, so --detailed-exitcode gives 0 or 1, never 2.
-var planPreview planPreviewer
+// planPreview is the Pulumi preview (up.go); nil checks the inventory only.
+var planPreview planPreviewer = pulumiPreview{}
 
 // planOutput is the JSON of `plan --format json`.
 type planOutput struct {
@@ -45,22 +52,33 @@ type planOutput struct {
 	Diagnostics  []inventory.JSONDiagnostic `json:"diagnostics"`
 	Report       *inventory.Report          `json:"report"`
 	Changes      *planChanges               `json:"changes"` // null without a preview
+	// PreviewSkipped says why there is no preview (no state, no CLI, --no-preview).
+	PreviewSkipped string `json:"preview_skipped,omitempty"`
+	// RoleChanges are the hosts whose role files differ from the stack at
+	// RoleBase (a git ref); null with RoleChangesSkipped saying why.
+	RoleBase           string               `json:"role_base"`
+	RoleChanges        []modules.HostChange `json:"role_changes"`
+	RoleChangesSkipped string               `json:"role_changes_skipped,omitempty"`
 }
 
 type planFlags struct {
-	stack, stacksDir, format string
-	detailed                 bool
+	stack, stacksDir, format, base string
+	detailed, noPreview            bool
 }
 
 func init() {
 	var f planFlags
 	cmd := &cobra.Command{
 		Use:   "plan --stack NAME",
-		Short: "Dry-run a stack for CI: load, validate, placement and power analysis",
+		Short: "Dry-run a stack for CI: validate, placement, power, role file changes, Pulumi preview",
 		Long: "Loads stacks/NAME, validates it and analyses role placement across sites, racks and PDUs,\n" +
-			"the loss of each single PDU, rack and site, and PDU loads. Touches no BMC and no boot server.\n" +
-			"Exit status: 1 on errors (including single points of failure and overloaded PDUs), else 0;\n" +
-			"with --detailed-exitcode, 2 when the preview reports changes (once a preview is wired in).",
+			"the loss of each single PDU, rack and site, and PDU loads. Lists the hosts whose rendered role\n" +
+			"files differ from the stack at the git ref --base (default HEAD). When the stack has a Pulumi\n" +
+			"state (stacks/NAME/.pulumi) and bin/ holds the Pulumi CLI and provider, adds the Pulumi preview\n" +
+			"(servers to create, update, replace, delete); otherwise says why it was skipped.\n" +
+			"Touches no BMC and no boot server.\n" +
+			"Exit status: 1 on errors (including single points of failure and overloaded PDUs and a failed\n" +
+			"preview), else 0; with --detailed-exitcode, 2 when the Pulumi preview reports changes.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPlan(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
@@ -70,6 +88,8 @@ func init() {
 	cmd.Flags().StringVar(&f.stacksDir, "stacks-dir", "stacks", "folder holding one inventory folder per stack")
 	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&f.detailed, "detailed-exitcode", false, "exit 0 no changes, 1 error, 2 changes")
+	cmd.Flags().BoolVar(&f.noPreview, "no-preview", false, "skip the Pulumi preview")
+	cmd.Flags().StringVar(&f.base, "base", "HEAD", "git ref whose version of the stack the role files are compared with")
 	_ = cmd.MarkFlagRequired("stack")
 	rootCmd.AddCommand(cmd)
 }
@@ -82,18 +102,44 @@ func runPlan(ctx context.Context, stdout, stderr io.Writer, f planFlags) error {
 	inv, rep, diags := inventory.Check(dir)
 	nerr, nwarn := inventory.Counts(diags)
 
-	var changes *planChanges
-	if nerr == 0 && planPreview != nil {
-		c, err := planPreview.Preview(ctx, f.stack, inv)
-		if err != nil {
-			return fmt.Errorf("preview stack %s: %w", f.stack, err)
+	if f.base == "" {
+		f.base = "HEAD"
+	}
+	var (
+		changes     *planChanges
+		skipped     string
+		roleChanges []modules.HostChange
+		roleSkipped string
+	)
+	switch {
+	case nerr > 0:
+		skipped, roleSkipped = "the inventory has errors", "the inventory has errors"
+	case f.noPreview:
+		skipped = "--no-preview"
+	case planPreview == nil:
+		skipped = "not in this build"
+	default:
+		c, err := planPreview.Preview(ctx, f.stacksDir, f.stack)
+		var sk previewSkipped
+		switch {
+		case errors.As(err, &sk):
+			skipped = string(sk)
+		case err != nil:
+			return &exitError{code: 1, err: fmt.Errorf("preview stack %s: %w", f.stack, err)}
 		}
 		changes = c
+	}
+	if nerr == 0 {
+		roleChanges, roleSkipped = planRoleChanges(ctx, inv, dir, f.base)
+		if roleSkipped == "" && roleChanges == nil {
+			roleChanges = []modules.HostChange{}
+		}
 	}
 
 	if f.format == "json" {
 		out := planOutput{Stack: f.stack, Dir: dir, Valid: nerr == 0, ErrorCount: nerr, WarningCount: nwarn,
-			Diagnostics: inventory.DiagnosticsJSON(diags), Report: rep, Changes: changes}
+			Diagnostics: inventory.DiagnosticsJSON(diags), Report: rep, Changes: changes, PreviewSkipped: skipped,
+			RoleBase: f.base, RoleChanges: roleChanges, RoleChangesSkipped: roleSkipped}
 		if err := invWriteJSON(stdout, out); err != nil {
 			return err
 		}
@@ -109,14 +155,19 @@ func runPlan(ctx context.Context, stdout, stderr io.Writer, f planFlags) error {
 			}
 			fmt.Fprintln(stdout)
 		}
+		if nerr == 0 {
+			writeRoleChanges(stdout, dir, f.base, roleChanges, roleSkipped)
+			if skipped != "" {
+				fmt.Fprintf(stdout, "Pulumi preview skipped: %s.\n", skipped)
+			}
+		}
 		switch {
 		case nerr > 0:
 			fmt.Fprintf(stdout, "Plan failed: %d errors, %d warnings.\n", nerr, nwarn)
 		case changes != nil:
-			fmt.Fprintf(stdout, "Plan: %d to create, %d to update, %d to replace, %d to delete; %d warnings.\n",
-				changes.Create, changes.Update, changes.Replace, changes.Delete, nwarn)
+			fmt.Fprintf(stdout, "Plan (Pulumi preview): %s; %d warnings.\n", changes.Summary, nwarn)
 		default:
-			fmt.Fprintf(stdout, "Inventory OK: %d warnings. (No infrastructure preview in this build.)\n", nwarn)
+			fmt.Fprintf(stdout, "Inventory OK: %d warnings.\n", nwarn)
 		}
 	}
 	switch {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -98,17 +97,7 @@ func runRolesDiff(stdout, stderr io.Writer, oldDir, newDir string) error {
 	}
 	changes := modules.Diff(old, cur)
 	for _, c := range changes {
-		var parts []string
-		for _, p := range c.Added {
-			parts = append(parts, "+"+p)
-		}
-		for _, p := range c.Removed {
-			parts = append(parts, "-"+p)
-		}
-		for _, p := range c.Changed {
-			parts = append(parts, "~"+p)
-		}
-		fmt.Fprintf(stdout, "%s: %s\n", c.Host, strings.Join(parts, " "))
+		fmt.Fprintf(stdout, "%s: %s\n", c.Host, c)
 	}
 	if len(changes) > 0 {
 		fmt.Fprintf(stdout, "%d host(s) change.\n", len(changes))

@@ -5,13 +5,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/stacks/program"
 )
 
@@ -128,24 +128,38 @@ func askFirst(cmd *cobra.Command, use string, st program.Stack) error {
 	return nil
 }
 
-// Preview runs the stack's preview (no BMC, no boot server) of the project
-// found from the working directory up, Pulumi's progress on stderr; for
-// `racksmith plan`.
-func Preview(ctx context.Context, stack string) (changes bool, summary string, err error) {
-	return program.Stack{Name: stack, Out: os.Stderr}.Preview(ctx)
-}
-
 // pulumiPreview is the Pulumi preview for `racksmith plan` (planPreviewer).
-// It is not wired in here: plan's owner enables it with
-// `planPreview = pulumiPreview{}`.
+// The project is the folder holding the stacks folder (its Pulumi.yaml),
+// the CLI and the provider come from its bin/. It runs only on a stack that
+// already has a state in the default file backend, so that plan creates
+// nothing; otherwise it says why it was skipped (previewSkipped).
 type pulumiPreview struct{}
 
 var _ planPreviewer = pulumiPreview{}
 
-// Preview counts what an up of the stack would do; Pulumi's progress goes
-// to stderr.
-func (pulumiPreview) Preview(ctx context.Context, stack string, _ *inventory.Inventory) (*planChanges, error) {
-	c, err := program.Stack{Name: stack, Out: os.Stderr}.PreviewCounts(ctx)
+// Preview counts what an up of the stack would do: the engine runs the
+// program and the provider's Check and Diff, and Create/Update only as a
+// dry run, so no BMC and no boot server is contacted. Pulumi's progress
+// goes to stderr.
+func (pulumiPreview) Preview(ctx context.Context, stacksDir, stack string) (*planChanges, error) {
+	dir, err := filepath.Abs(filepath.Dir(filepath.Clean(stacksDir)))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err != nil {
+		return nil, previewSkipped("no Pulumi project (Pulumi.yaml) in " + dir)
+	}
+	st := program.Stack{Name: stack, Dir: dir, Out: os.Stderr}
+	if st.StateFile() == "" {
+		return nil, previewSkipped(fmt.Sprintf("stack %s has no Pulumi state in %s (run racksmith up or preview first)",
+			stack, filepath.Join(stacksDir, stack, ".pulumi")))
+	}
+	for _, exe := range []string{"pulumi", "pulumi-resource-racksmith"} {
+		if _, err := os.Stat(filepath.Join(dir, "bin", exe)); err != nil {
+			return nil, previewSkipped(fmt.Sprintf("%s not found in %s (make setup build)", exe, filepath.Join(dir, "bin")))
+		}
+	}
+	c, err := st.PreviewCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
