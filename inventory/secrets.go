@@ -36,37 +36,60 @@ func literalSecrets(body hcl.Body) hcl.Diagnostics {
 		return nil
 	}
 	var diags hcl.Diagnostics
-	var walk func(b *hclsyntax.Body, where string)
-	walk = func(b *hclsyntax.Body, where string) {
-		for _, name := range sortedKeys(b.Attributes) {
-			at := b.Attributes[name]
-			if secretAttrs[name] {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  summaryLiteralSecret,
-					Detail: fmt.Sprintf("%s: %q must not be written in HCL. Put secrets in a credential block as a reference (%s…) and refer to the credential by name.",
-						where, name, strings.Join(secretRefPrefixes, "…, ")),
-					Subject: at.NameRange.Ptr(),
-					Context: at.SrcRange.Ptr(),
-				})
+	// path holds the blocks around the body walked; their names, for the
+	// message, are spelled only when a secret is found.
+	var walk func(b *hclsyntax.Body, path []*hclsyntax.Block)
+	walk = func(b *hclsyntax.Body, path []*hclsyntax.Block) {
+		if hasSecretAttr(b) {
+			where := secretWhere(path)
+			for _, name := range sortedKeys(b.Attributes) {
+				at := b.Attributes[name]
+				if secretAttrs[name] {
+					diags = append(diags, &hcl.Diagnostic{
+						Severity: hcl.DiagError,
+						Summary:  summaryLiteralSecret,
+						Detail: fmt.Sprintf("%s: %q must not be written in HCL. Put secrets in a credential block as a reference (%s…) and refer to the credential by name.",
+							where, name, strings.Join(secretRefPrefixes, "…, ")),
+						Subject: at.NameRange.Ptr(),
+						Context: at.SrcRange.Ptr(),
+					})
+				}
 			}
 		}
 		for _, blk := range b.Blocks {
-			if blk.Type == "credential" && b == sb {
+			if blk.Type == "credential" && len(path) == 0 {
 				continue
 			}
-			name := blk.Type
-			if len(blk.Labels) > 0 {
-				name = fmt.Sprintf("%s %q", blk.Type, blk.Labels[0])
-			}
-			if b != sb {
-				name = where + " " + name
-			}
-			walk(blk.Body, name)
+			walk(blk.Body, append(path, blk))
 		}
 	}
-	walk(sb, "top level")
+	walk(sb, nil)
 	return diags
+}
+
+func hasSecretAttr(b *hclsyntax.Body) bool {
+	for name := range b.Attributes {
+		if secretAttrs[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// secretWhere names the blocks around a secret: `server "n1" bmc`, or
+// "top level".
+func secretWhere(path []*hclsyntax.Block) string {
+	if len(path) == 0 {
+		return "top level"
+	}
+	names := make([]string, len(path))
+	for i, blk := range path {
+		names[i] = blk.Type
+		if len(blk.Labels) > 0 {
+			names[i] = fmt.Sprintf("%s %q", blk.Type, blk.Labels[0])
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 // dropUnsupportedSecrets removes HCL's generic "Unsupported argument" errors
