@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/racksmith/racksmith/modules"
+	"github.com/racksmith/racksmith/modules/render"
 	"github.com/racksmith/racksmith/stacks/program"
 )
 
@@ -63,11 +64,11 @@ func runPlanJSON(t *testing.T, root string, noPreview bool) (int, planOutput, st
 }
 
 // In CI there is no Pulumi state: plan says the preview was skipped and
-// why, exits 0 even with --detailed-exitcode and creates no state. After
-// an inventory edit that turns a spare into a web server it lists exactly
-// the hosts whose role files change versus git HEAD: the new web server
-// (nginx.conf added), the load balancers (haproxy backends) and the
-// monitors (scrape targets).
+// why, exits 0 with --detailed-exitcode on an unchanged stack and creates
+// no state. After an inventory edit that turns a spare into a web server
+// it lists exactly the hosts whose role files change versus git HEAD: the
+// new web server (nginx.conf added), the load balancers (haproxy backends)
+// and the monitors (scrape targets), and --detailed-exitcode gives 2.
 func TestPlanRoleChangesWithoutState(t *testing.T) {
 	root := planProject(t)
 	code, got, stderr := runPlanJSON(t, root, false)
@@ -100,8 +101,8 @@ func TestPlanRoleChangesWithoutState(t *testing.T) {
 	}
 
 	code, got, stderr = runPlanJSON(t, root, false)
-	if code != 0 {
-		t.Fatalf("plan after the edit: exit %d, want 0 (role file changes do not change the exit code); stderr:\n%s", code, stderr)
+	if code != 2 {
+		t.Fatalf("plan --detailed-exitcode after the edit: exit %d, want 2 (role files change, no preview); stderr:\n%s", code, stderr)
 	}
 	var hosts []string
 	for _, c := range got.RoleChanges {
@@ -170,10 +171,12 @@ func TestPlanPulumiPreview(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("plan with state: exit %d, want 2 (changes); preview_skipped=%q\nstderr:\n%s", code, got.PreviewSkipped, stderr)
 	}
-	// The counts are Pulumi's, per resource: the 44 servers and, on a state
-	// that never saw an up, the stack resource itself.
-	if got.Changes == nil || got.Changes.Create != 45 || got.Changes.Update+got.Changes.Replace+got.Changes.Delete != 0 {
-		t.Errorf("changes = %+v, want 45 to create (44 servers and the stack)", got.Changes)
+	// The counts are Pulumi's, per resource: the 44 servers, the Mail
+	// component with one component per role (the example places all seven)
+	// and, on a state that never saw an up, the stack resource itself.
+	want := 44 + 1 + len(render.Roles) + 1
+	if got.Changes == nil || got.Changes.Create != want || got.Changes.Update+got.Changes.Replace+got.Changes.Delete != 0 {
+		t.Errorf("changes = %+v, want %d to create (44 servers, the mail components and the stack)", got.Changes, want)
 	}
 	if got.PreviewSkipped != "" {
 		t.Errorf("preview_skipped = %q with a state and the CLI", got.PreviewSkipped)
@@ -182,5 +185,49 @@ func TestPlanPulumiPreview(t *testing.T) {
 	code, got, stderr = runPlanJSON(t, root, true)
 	if code != 0 || got.Changes != nil || got.PreviewSkipped != "--no-preview" {
 		t.Errorf("--no-preview: exit %d changes=%v skipped=%q, want 0, none, --no-preview\n%s", code, got.Changes, got.PreviewSkipped, stderr)
+	}
+}
+
+// An inventory that validates but whose roles cannot be rendered (a site
+// with load balancers and no floating address) fails the plan, exit 1,
+// with a diagnostic at file:line naming service.vips, as up would.
+func TestPlanRefusesUnrenderableRoles(t *testing.T) {
+	root := planProject(t)
+	path := filepath.Join(root, "stacks", "example", "service.hcl")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const vip = "    ams1 = \"10.120.0.10\"\n"
+	if !bytes.Contains(src, []byte(vip)) {
+		t.Fatalf("%s: no line %q", path, vip)
+	}
+	if err := os.WriteFile(path, bytes.Replace(src, []byte(vip), nil, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, got, stderr := runPlanJSON(t, root, true)
+	if code != 1 || got.Valid || got.ErrorCount == 0 {
+		t.Fatalf("plan of a stack whose lb role cannot render: exit %d valid %v errors %d, want 1, false, >0\n%s", code, got.Valid, got.ErrorCount, stderr)
+	}
+	found := false
+	for _, d := range got.Diagnostics {
+		if d.Severity == "error" && d.Range != nil && strings.HasSuffix(d.Range.Filename, ".hcl") && d.Range.Start.Line > 0 &&
+			strings.Contains(d.Detail, "service.vips") && strings.Contains(d.Detail, `"ams1"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no error diagnostic with file:line naming the missing ams1 VIP: %+v", got.Diagnostics)
+	}
+	var out, errOut bytes.Buffer
+	err = runPlan(context.Background(), &out, &errOut, planFlags{stack: "example", stacksDir: filepath.Join(root, "stacks"), format: "text", noPreview: true})
+	if planExitCode(err) != 1 || !strings.Contains(errOut.String(), "service.hcl:") || !strings.Contains(out.String(), "Plan failed:") {
+		t.Errorf("plan (text): exit %d\nstdout:\n%s\nstderr:\n%s", planExitCode(err), out.String(), errOut.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	err = runInventoryValidate(&out, &errOut, filepath.Join(root, "stacks", "example"), "text")
+	if planExitCode(err) != 1 || !strings.Contains(errOut.String(), "Missing VIP for load balancer site") {
+		t.Errorf("inventory validate: exit %d, want 1 naming the missing VIP\nstdout:\n%s\nstderr:\n%s", planExitCode(err), out.String(), errOut.String())
 	}
 }

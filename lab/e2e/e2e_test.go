@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,8 +14,10 @@ import (
 	"time"
 
 	"github.com/racksmith/racksmith/images/inspect"
+	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/lab"
 	"github.com/racksmith/racksmith/lab/labtest"
+	"github.com/racksmith/racksmith/modules/render"
 	"github.com/racksmith/racksmith/stacks/program"
 )
 
@@ -39,8 +42,9 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 	start := time.Now()
 	out := l.MustStack(ctx, "up")
 	t.Logf("up: %.0fs", time.Since(start).Seconds())
-	if !strings.Contains(out, "3 created") {
-		t.Fatalf("up did not create the stack and its 2 servers:\n%s", out)
+	total := resourceCount(t, l)
+	if !strings.Contains(out, fmt.Sprintf("%d created", total)) {
+		t.Fatalf("up did not create the stack, the mail components and its %d servers (%d resources):\n%s", len(servers), total, out)
 	}
 
 	keys := luksKeys(ctx, t, l)
@@ -64,7 +68,7 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 		t.Errorf("preview after up shows changes:\n%s", out)
 	}
 	out = l.MustStack(ctx, "up")
-	if changed.MatchString(out) || !strings.Contains(out, "3 unchanged") {
+	if changed.MatchString(out) || !strings.Contains(out, fmt.Sprintf("%d unchanged", total)) {
 		t.Errorf("second up changed something:\n%s", out)
 	}
 	out = l.MustStack(ctx, "refresh")
@@ -79,7 +83,7 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 	start = time.Now()
 	out = l.MustStack(ctx, "destroy")
 	t.Logf("destroy: %.0fs", time.Since(start).Seconds())
-	if !strings.Contains(out, "3 deleted") {
+	if !strings.Contains(out, fmt.Sprintf("%d deleted", total)) {
 		t.Errorf("destroy did not delete the stack and its servers:\n%s", out)
 	}
 	for _, s := range servers {
@@ -92,6 +96,28 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 		}
 	}
 	secretsGrep(t, l, keys)
+}
+
+// resourceCount is what the program declares for the test's stack: the
+// stack, the Mail component and one component per role that has a host in
+// it, and one Server per server.
+func resourceCount(t *testing.T, l *labtest.Lab) int {
+	t.Helper()
+	inv, diags := inventory.Load(l.Inventory)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	topo, diags := render.New(inv)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	n := 2 + len(inv.Servers)
+	for _, role := range render.Roles {
+		if len(topo.With(role, "")) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 type verdict struct {

@@ -1,7 +1,9 @@
 // Package program is racksmith's Pulumi program: it loads the stack's
 // inventory (config racksmith:inventory, a folder), stops with the
 // inventory's diagnostics when it is invalid, renders the role files and
-// declares one racksmith:index:Server per inventory server. The same
+// declares the mail service's role components (racksmith:modules:Mail
+// and one racksmith:modules:<Role> per role) and one racksmith:index:Server
+// per inventory server, carrying its roles' files. The same
 // function runs under `pulumi up` (stacks/main.go) and `racksmith up`
 // (the Automation API's inline source, auto.go).
 package program
@@ -17,6 +19,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/modules"
 	"github.com/racksmith/racksmith/sdk/go/racksmith"
 )
 
@@ -30,7 +33,8 @@ const HostsOutput = "hosts"
 
 // Options choose the program's collaborators.
 type Options struct {
-	Roles RoleFiles // nil: RenderRoles
+	// Modules are the roles' inputs beyond the inventory (zero: defaults).
+	Modules modules.Options
 	// Root is the folder a relative racksmith:inventory is resolved in
 	// (the project folder); "" is the nearest folder holding Pulumi.yaml
 	// from the working directory up (under pulumi up the program may run in
@@ -43,9 +47,6 @@ func Run(ctx *pulumi.Context) error { return New(Options{})(ctx) }
 
 // New returns the program function.
 func New(opt Options) pulumi.RunFunc {
-	if opt.Roles == nil {
-		opt.Roles = RenderRoles
-	}
 	if opt.Root == "" {
 		opt.Root = projectRoot()
 	}
@@ -65,9 +66,9 @@ func New(opt Options) pulumi.RunFunc {
 		if diags.HasErrors() {
 			return fmt.Errorf("inventory %s is invalid:\n%s", dir, Diagnostics(inv, diags))
 		}
-		files, rdiags := opt.Roles(inv)
-		if rdiags.HasErrors() {
-			return fmt.Errorf("role rendering of %s failed:\n%s", dir, Diagnostics(inv, rdiags))
+		files, err := declareRoles(ctx, inv, dir, opt.Modules)
+		if err != nil {
+			return err
 		}
 		secrets := &secretResolver{ctx: ctx, cfg: cfg, dir: dir}
 		servers := make(pulumi.StringMap, len(inv.Servers))

@@ -10,6 +10,12 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/modules"
+	"github.com/racksmith/racksmith/modules/component"
+	"github.com/racksmith/racksmith/modules/monitor"
+	"github.com/racksmith/racksmith/modules/render"
 )
 
 const labPassword = "lab-bmc-secret-3f9a"
@@ -45,7 +51,9 @@ func runWith(t *testing.T, cfg map[string]string, secretKeys []string) (*recorde
 	return rec, err
 }
 
-func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
+// runLab runs the program on stacks/lab with its BMC password set.
+func runLab(t *testing.T) *recorder {
+	t.Helper()
 	rec, err := runWith(t, map[string]string{
 		"racksmith:inventory":   "stacks/lab",
 		"racksmith:bmcPassword": labPassword,
@@ -53,14 +61,17 @@ func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("program: %v", err)
 	}
+	return rec
+}
+
+func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
+	rec := runLab(t)
 	want := []string{"ams1-node1", "ams1-node2", "fra1-node1", "fra1-node2"}
 	var got []string
 	for name, r := range rec.res {
-		if r.TypeToken != "racksmith:index:Server" {
-			t.Errorf("%s: type %s", name, r.TypeToken)
-			continue
+		if r.TypeToken == "racksmith:index:Server" {
+			got = append(got, name)
 		}
-		got = append(got, name)
 	}
 	if strings.Join(sortStrings(got), ",") != strings.Join(want, ",") {
 		t.Fatalf("servers declared: %v, want %v", got, want)
@@ -84,9 +95,83 @@ func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
 		img["url"].StringValue() != "http://10.11.0.2:8080/files/os/busybox-root.tar.gz" {
 		t.Fatalf("image: %v", img)
 	}
-	if len(n1["files"].ArrayValue()) == 0 {
-		t.Fatalf("fra1-node1 carries roles dns, web, monitor but got no role files")
+	// fra1-node1 carries dns, web and monitor: each role's files reach its
+	// Server, with the content the pure renderers produce.
+	inv := loadLab(t)
+	rendered, diags := modules.Render(inv)
+	if diags.HasErrors() {
+		t.Fatal(diags)
 	}
+	for _, host := range want {
+		gotFiles := map[string]string{}
+		for _, f := range rec.res[host].Inputs["files"].ArrayValue() {
+			o := f.ObjectValue()
+			gotFiles[o["path"].StringValue()] = o["content"].StringValue()
+		}
+		if len(rendered[host]) == 0 {
+			t.Fatalf("%s: the lab renders no role files for it", host)
+		}
+		for _, f := range rendered[host] {
+			c, ok := gotFiles[f.Path]
+			if !ok {
+				t.Errorf("%s: role file %s not handed to its Server", host, f.Path)
+			} else if c != string(f.Content) {
+				t.Errorf("%s: %s differs from the rendered file", host, f.Path)
+			}
+		}
+	}
+	for _, p := range []string{monitor.ConfigPath, monitor.RulesPath, "/etc/knot/knot.conf"} {
+		found := false
+		for _, f := range rendered["fra1-node1"] {
+			found = found || f.Path == p
+		}
+		if !found {
+			t.Errorf("fra1-node1 (dns, web, monitor) is not given %s", p)
+		}
+	}
+}
+
+// The program declares the mail service as component resources: the Mail
+// parent and one component per role the lab places, each a child of Mail.
+func TestProgramDeclaresRoleComponents(t *testing.T) {
+	rec := runLab(t)
+	types := map[string]string{}
+	for name, r := range rec.res {
+		types[name] = r.TypeToken
+	}
+	if types[MailName] != component.MailType {
+		t.Fatalf("resource %q: type %q, want %s (all: %v)", MailName, types[MailName], component.MailType, types)
+	}
+	inv := loadLab(t)
+	topo, diags := render.New(inv)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, role := range render.Roles {
+		name := MailName + "-" + role
+		placed := len(topo.With(role, "")) > 0
+		typ, declared := types[name]
+		switch {
+		case placed && !declared:
+			t.Errorf("role %s has hosts in the lab but no component %s", role, name)
+		case !placed && declared:
+			t.Errorf("role %s has no hosts but component %s (%s) was declared", role, name, typ)
+		case declared && !strings.HasPrefix(typ, "racksmith:modules:"):
+			t.Errorf("%s: type %s", name, typ)
+		}
+		if rpc := rec.res[name].RegisterRPC; declared && (rpc == nil || !strings.HasSuffix(rpc.GetParent(), "::"+MailName)) {
+			t.Errorf("%s: parent %q, want the Mail component", name, rpc.GetParent())
+		}
+	}
+}
+
+func loadLab(t *testing.T) *inventory.Inventory {
+	t.Helper()
+	inv, diags := inventory.Load("../lab")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return inv
 }
 
 func TestProgramStopsOnInvalidInventory(t *testing.T) {
@@ -135,7 +220,13 @@ func TestRunFindsProjectRoot(t *testing.T) {
 	if err := pulumi.RunErr(Run, pulumi.WithMocks("racksmith", "lab", rec)); err != nil {
 		t.Fatalf("program.Run from %s: %v", "stacks/program", err)
 	}
-	if len(rec.res) != 4 {
-		t.Fatalf("%d servers declared, want the lab's 4", len(rec.res))
+	servers := 0
+	for _, r := range rec.res {
+		if r.TypeToken == "racksmith:index:Server" {
+			servers++
+		}
+	}
+	if servers != 4 {
+		t.Fatalf("%d servers declared, want the lab's 4", servers)
 	}
 }

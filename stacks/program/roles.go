@@ -1,39 +1,38 @@
 package program
 
 import (
-	"github.com/hashicorp/hcl/v2"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/racksmith/racksmith/inventory"
-	"github.com/racksmith/racksmith/modules/db"
-	"github.com/racksmith/racksmith/modules/dbreplica"
-	"github.com/racksmith/racksmith/modules/dns"
-	"github.com/racksmith/racksmith/modules/lb"
-	"github.com/racksmith/racksmith/modules/mx"
+	"github.com/racksmith/racksmith/modules"
+	"github.com/racksmith/racksmith/modules/component"
 	"github.com/racksmith/racksmith/modules/render"
-	"github.com/racksmith/racksmith/modules/web"
 )
 
-// RoleFiles renders every host's role files from the inventory.
-//
-// HOOK: the roles are rendered here with the modules' pure renderers and
-// handed to each Server as its files input. When modules/ provides Pulumi
-// component resources per role, the program declares those instead and
-// takes the files from their outputs.
-type RoleFiles func(inv *inventory.Inventory) (render.HostFiles, hcl.Diagnostics)
+// MailName is the name of the mail service's component resource
+// (racksmith:modules:Mail); its role components are "mail-<role>".
+const MailName = "mail"
 
-// RenderRoles is the default RoleFiles: every role renderer of modules/.
-func RenderRoles(inv *inventory.Inventory) (render.HostFiles, hcl.Diagnostics) {
-	topo, diags := render.New(inv)
+// declareRoles checks that every role of inv renders (diagnostics with
+// source snippets naming the inventory block), then declares the mail
+// service's component resources (one per role that has hosts, under one
+// racksmith:modules:Mail) and returns every host's files, all roles merged,
+// for the hosts' Server resources. An inventory whose servers carry no
+// role declares no component.
+func declareRoles(ctx *pulumi.Context, inv *inventory.Inventory, dir string, opt modules.Options) (render.HostFiles, error) {
+	files, diags := modules.RenderWith(inv, opt)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, fmt.Errorf("role rendering of %s failed:\n%s", dir, Diagnostics(inv, diags))
 	}
-	files := render.HostFiles{}
-	files.Merge(lb.Render(topo))
-	files.Merge(web.Render(topo, web.Options{}))
-	files.Merge(mx.Render(topo, mx.Options{}))
-	files.Merge(dns.Render(topo))
-	files.Merge(db.Render(topo))
-	files.Merge(dbreplica.Render(topo))
-	files.Sort()
-	return files, diags
+	if len(files) == 0 {
+		// no server carries a role: there is no mail service to declare
+		return files, nil
+	}
+	mail, err := component.NewMail(ctx, MailName, inv, opt)
+	if err != nil {
+		return nil, fmt.Errorf("declare the mail service's roles: %w", err)
+	}
+	return mail.Files, nil
 }
