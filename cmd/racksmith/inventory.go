@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/racksmith/racksmith/inventory"
+	"github.com/racksmith/racksmith/modules"
 )
 
 func init() {
@@ -67,6 +68,12 @@ func runInventoryValidate(stdout, stderr io.Writer, dir, format string) error {
 		return fmt.Errorf("unknown --format %q: use text or json", format)
 	}
 	inv, _, diags := inventory.Check(dir)
+	if nerr, _ := inventory.Counts(diags); nerr == 0 {
+		// the roles' own requirements (e.g. a VIP per load-balanced site):
+		// what up and plan refuse, validate refuses
+		_, rdiags := modules.Render(inv)
+		diags = append(diags, rdiags...)
+	}
 	nerr, nwarn := inventory.Counts(diags)
 	if format == "json" {
 		out := invValidation{Valid: nerr == 0, ErrorCount: nerr, WarningCount: nwarn, Diagnostics: inventory.DiagnosticsJSON(diags)}

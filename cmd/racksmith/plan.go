@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/racksmith/racksmith/inventory"
@@ -77,8 +78,9 @@ func init() {
 			"state (stacks/NAME/.pulumi) and bin/ holds the Pulumi CLI and provider, adds the Pulumi preview\n" +
 			"(servers to create, update, replace, delete); otherwise says why it was skipped.\n" +
 			"Touches no BMC and no boot server.\n" +
-			"Exit status: 1 on errors (including single points of failure and overloaded PDUs and a failed\n" +
-			"preview), else 0; with --detailed-exitcode, 2 when the Pulumi preview reports changes.",
+			"Exit status: 1 on errors (including single points of failure, overloaded PDUs, roles that cannot\n" +
+			"be rendered and a failed preview), else 0; with --detailed-exitcode, 2 when the Pulumi preview\n" +
+			"reports changes or, when the preview was skipped, when some host's role files change.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runPlan(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
@@ -100,6 +102,15 @@ func runPlan(ctx context.Context, stdout, stderr io.Writer, f planFlags) error {
 	}
 	dir := filepath.Join(f.stacksDir, f.stack)
 	inv, rep, diags := inventory.Check(dir)
+	nerr, _ := inventory.Counts(diags)
+	var rendered modules.Files
+	if nerr == 0 {
+		// what up would refuse, plan refuses: roles that cannot be rendered
+		// (diagnostics on the inventory block to fix)
+		var rdiags hcl.Diagnostics
+		rendered, rdiags = modules.Render(inv)
+		diags = append(diags, rdiags...)
+	}
 	nerr, nwarn := inventory.Counts(diags)
 
 	if f.base == "" {
@@ -130,7 +141,7 @@ func runPlan(ctx context.Context, stdout, stderr io.Writer, f planFlags) error {
 		changes = c
 	}
 	if nerr == 0 {
-		roleChanges, roleSkipped = planRoleChanges(ctx, inv, dir, f.base)
+		roleChanges, roleSkipped = planRoleChanges(ctx, rendered, dir, f.base)
 		if roleSkipped == "" && roleChanges == nil {
 			roleChanges = []modules.HostChange{}
 		}
@@ -174,6 +185,10 @@ func runPlan(ctx context.Context, stdout, stderr io.Writer, f planFlags) error {
 	case nerr > 0:
 		return &exitError{code: 1}
 	case f.detailed && changes.any():
+		return &exitError{code: 2}
+	case f.detailed && changes == nil && len(roleChanges) > 0:
+		// without a preview, changed role files are the changes known: each
+		// such host's Server would be updated
 		return &exitError{code: 2}
 	}
 	return nil

@@ -5,23 +5,17 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/racksmith/racksmith/internal/gitref"
-	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/modules"
 )
 
-// planRoleChanges compares the role files rendered from inv (the stack
-// folder dir as it is now) with those rendered from dir as it is at the
+// planRoleChanges compares the role files cur rendered from the stack
+// folder dir as it is now with those rendered from dir as it is at the
 // git ref base, and returns the hosts whose files differ (modules.Diff).
 // When the comparison cannot be made (not a git work tree, the stack not
-// at base, an inventory that does not render) it returns why instead.
-func planRoleChanges(ctx context.Context, inv *inventory.Inventory, dir, base string) ([]modules.HostChange, string) {
-	cur, diags := modules.Render(inv)
-	if diags.HasErrors() {
-		return nil, "the role files do not render: " + firstError(diags.Errs())
-	}
+// at base or not rendering there) it returns why instead.
+func planRoleChanges(ctx context.Context, cur modules.Files, dir, base string) ([]modules.HostChange, string) {
 	tmp, err := os.MkdirTemp("", "racksmith-plan-base-")
 	if err != nil {
 		return nil, err.Error()
@@ -35,14 +29,6 @@ func planRoleChanges(ctx context.Context, inv *inventory.Inventory, dir, base st
 		return nil, fmt.Sprintf("the stack at %s does not validate or render (racksmith roles render on it shows why)", base)
 	}
 	return modules.Diff(old, cur), ""
-}
-
-func firstError(errs []error) string {
-	if len(errs) == 0 {
-		return "unknown error"
-	}
-	first, _, _ := strings.Cut(errs[0].Error(), "\n")
-	return first
 }
 
 // writeRoleChanges prints plan's "role files that would change" section.
