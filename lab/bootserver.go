@@ -1,12 +1,12 @@
 package lab
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // bootServerMarker identifies a site's boot server in its command line.
@@ -40,10 +40,8 @@ func (l *Lab) startBootServers(lay *Layout) error {
 		if err != nil {
 			return fmt.Errorf("boot server %s: %w", bs.Site, err)
 		}
-		time.Sleep(300 * time.Millisecond)
-		if !alive(pid, bootServerMarker(bs)) {
-			log, _ := os.ReadFile(filepath.Join(dir, "log"))
-			return fmt.Errorf("boot server %s exited at start: %q", bs.Site, tail(string(log), 800))
+		if err := l.waitServing(context.Background(), bs, pid); err != nil {
+			return err
 		}
 		l.log.Info("boot server started", "site", bs.Site, "interface", bs.Interface, "pid", pid)
 	}
