@@ -77,6 +77,11 @@ func Start(t testing.TB, opt Options) *Lab {
 	if err != nil {
 		t.Fatalf("labtest: %v", err)
 	}
+	// the program resolves OS images (definitions and built digests) under
+	// the project's images/: the repository's
+	if err := os.Symlink(filepath.Join(root, "images"), filepath.Join(project, "images")); err != nil {
+		t.Fatalf("labtest: %v", err)
+	}
 	l := &Lab{T: t, Root: root, Project: project, Stack: opt.Name, Inventory: inv,
 		Namespace: opt.Namespace, RunDir: filepath.Join(project, "run")}
 	l.Lab = lab.New(lab.Config{Namespace: l.Namespace, RunDir: l.RunDir},

@@ -14,7 +14,8 @@ import (
 // NewProject writes a racksmith project into dir for stack name: its
 // Pulumi.yaml, stacks/Pulumi.<name>.yaml pointing at the inventory, and the
 // inventory, a copy of the *.hcl files of src keeping only the server
-// blocks named in servers (all when empty). It returns the inventory's
+// blocks named in servers (all when empty), with the roles' replicas and
+// per_site lowered to what the kept servers carry. It returns the inventory's
 // absolute folder. The state of `racksmith up --dir dir` then lives under
 // dir/stacks/<name>/.pulumi.
 func NewProject(dir, name, src string, servers []string) (string, error) {
@@ -49,6 +50,11 @@ func NewProject(dir, name, src string, servers []string) (string, error) {
 	for _, s := range servers {
 		if !kept[s] {
 			return "", fmt.Errorf("stack %s: no server %q", src, s)
+		}
+	}
+	if len(servers) > 0 {
+		if err := fitRoles(inv); err != nil {
+			return "", err
 		}
 	}
 	project := "name: racksmith\nruntime: go\nstackConfigDir: stacks\n"

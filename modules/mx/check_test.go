@@ -64,7 +64,8 @@ func TestStatusFilter(t *testing.T) {
 		"5.1.1 no such user":         "5.1.1 no such user",
 		"4.4.1 connection refused":   "",
 	} {
-		out, _ := runQuiet(postmap, "-q", in, table)
+		// -c: the rendered main.cf, not the machine's (a fresh one has none)
+		out, _ := runQuiet(postmap, "-c", dir, "-q", in, table)
 		if strings.TrimSpace(out) != want {
 			t.Errorf("status %q -> %q, want %q", in, strings.TrimSpace(out), want)
 		}
