@@ -100,6 +100,10 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 		}
 	}
 	var raid, luks, mkfs []Step
+	if needsRAID456(p.Arrays) {
+		// /init loads raid1 and raid10; raid456 is only shipped (initrd/modules.txt)
+		raid = append(raid, Step{Stage: plan.StageRAID, Argv: []string{"modprobe", "raid456"}})
+	}
 	for i, a := range p.Arrays {
 		ar := Array{Name: a.Name, Device: fmt.Sprintf("/dev/md%d", i), Level: a.Level, Metadata: a.Metadata, Encrypt: a.Encrypt, FS: a.FS, Mount: a.Mount}
 		for _, d := range a.Disks {
@@ -108,7 +112,12 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 			raid = append(raid, Step{Stage: plan.StageRAID, Argv: []string{"wipefs", "-a", "-f", partOf[d+"/"+a.Name]}})
 		}
 		level := strconv.Itoa(a.Level)
-		args := []string{"mdadm", "--create", ar.Device, "--run", "--assume-clean"}
+		args := []string{"mdadm", "--create", ar.Device, "--run"}
+		if !parity(a.Level) {
+			// the members were just wiped and no one reads what was never
+			// written: mirrors need no initial sync
+			args = append(args, "--assume-clean")
+		}
 		if len(a.Disks) == 1 {
 			// a one-disk host still gets md (same boot path, disks can be added
 			// later): a one-member raid1 needs --force
@@ -132,6 +141,22 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 	}
 	l.Steps = append(append(append(l.Steps, raid...), luks...), mkfs...)
 	return l, nil
+}
+
+// parity reports whether an md level keeps parity (raid5, raid6). Such an
+// array is created without --assume-clean: parity that was never computed is
+// wrong, and a later rebuild from it would write garbage. The initial resync
+// runs in the background while the install goes on.
+func parity(level int) bool { return level == 5 || level == 6 }
+
+// needsRAID456 reports whether some array needs the raid456 personality.
+func needsRAID456(arrays []plan.Array) bool {
+	for _, a := range arrays {
+		if parity(a.Level) {
+			return true
+		}
+	}
+	return false
 }
 
 func luksSteps(e plan.Encryption, dev, name string) []Step {

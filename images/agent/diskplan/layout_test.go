@@ -44,7 +44,7 @@ func TestBuildGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		disks, level int
-	}{{"raid1", 2, 1}, {"raid10", 4, 10}} {
+	}{{"raid1", 2, 1}, {"raid10", 4, 10}, {"raid5", 3, 5}, {"raid6", 4, 6}} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := testPlan(tc.disks, tc.level)
 			devs, err := Match(p.Disks, facts(tc.disks))
@@ -75,6 +75,51 @@ func TestBuildGolden(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBuildInitialSync checks which arrays skip the initial sync: mirrors on
+// freshly wiped members may, parity arrays (raid5, raid6) must not, and they
+// load raid456 (not loaded by /init) before the first mdadm --create.
+func TestBuildInitialSync(t *testing.T) {
+	for _, tc := range []struct {
+		disks, level int
+		rootClean    bool
+		modprobe     bool
+	}{{2, 1, true, false}, {4, 10, true, false}, {3, 5, false, true}, {4, 6, false, true}} {
+		p := testPlan(tc.disks, tc.level)
+		devs, err := Match(p.Disks, facts(tc.disks))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := Build(p, devs, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clean := map[string]bool{} // array name -> --assume-clean
+		modprobe, created := -1, -1
+		for i, s := range l.Steps {
+			switch {
+			case s.Argv[0] == "modprobe":
+				modprobe = i
+				if strings.Join(s.Argv, " ") != "modprobe raid456" || s.Stage != plan.StageRAID {
+					t.Errorf("raid%d: step %d %s %v", tc.level, i, s.Stage, s.Argv)
+				}
+			case s.Argv[0] == "mdadm" && s.Argv[1] == "--create":
+				if created < 0 {
+					created = i
+				}
+				args := strings.Join(s.Argv, " ")
+				name := args[strings.Index(args, "--name=")+len("--name="):]
+				clean[name[:strings.IndexByte(name, ' ')]] = strings.Contains(args, " --assume-clean ")
+			}
+		}
+		if !clean["boot"] || clean["root"] != tc.rootClean {
+			t.Errorf("raid%d: --assume-clean on boot %v, root %v; want boot true, root %v", tc.level, clean["boot"], clean["root"], tc.rootClean)
+		}
+		if tc.modprobe != (modprobe >= 0) || modprobe > created {
+			t.Errorf("raid%d: modprobe raid456 at step %d, first mdadm --create at %d", tc.level, modprobe, created)
+		}
 	}
 }
 
