@@ -1,11 +1,17 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
 )
 
 // Update rewrites golden files in testdata/ (go test ./provider -update).
@@ -81,5 +87,62 @@ func TestDiffArgsEmptyEqualsAbsent(t *testing.T) {
 	b.BMC.Password = "rotated"
 	if d := DiffArgs(a, b); !d.HasChanges || d.DetailedDiff["bmc"].Kind != "update" || len(d.DetailedDiff) != 1 {
 		t.Fatalf("password rotation: %+v", d.DetailedDiff)
+	}
+}
+
+func TestFileChangesListsPathsOnly(t *testing.T) {
+	old := []FileArgs{
+		{Path: "/etc/haproxy/haproxy.cfg", Content: "frontend a\n"},
+		{Path: "/etc/y", Content: "gone\n"},
+		{Path: "/etc/hostname", Content: "lb1\n", Mode: 0o644},
+		{Path: "/etc/keepalived/keepalived.conf", Content: "vrrp\n", Mode: 0o600},
+	}
+	cur := []FileArgs{
+		{Path: "/etc/x", Content: "new\n"},
+		{Path: "/etc/keepalived/keepalived.conf", Content: "vrrp\n", Mode: 0o640},
+		{Path: "/etc/hostname", Content: "lb1\n"}, // mode 0 is 0644: unchanged
+		{Path: "/etc/haproxy/haproxy.cfg", Content: "frontend b\n"},
+	}
+	want := "+/etc/x -/etc/y ~/etc/haproxy/haproxy.cfg ~/etc/keepalived/keepalived.conf"
+	if got := FileChanges(old, cur); got != want {
+		t.Fatalf("FileChanges = %q, want %q", got, want)
+	}
+	reordered := []FileArgs{old[1], old[0], old[3], old[2]}
+	if got := FileChanges(old, reordered); !strings.Contains(got, "only their order") {
+		t.Fatalf("FileChanges of reordered files = %q", got)
+	}
+}
+
+// Diff keeps its classification (files: update) and says on the resource
+// which paths change, without any file content.
+func TestDiffNamesChangedFilePaths(t *testing.T) {
+	var logs bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil))) // the logger's sink outside an engine
+	t.Cleanup(func() { slog.SetDefault(prev) })
+
+	olds := ServerState{ServerArgs: planArgs(), InstallState: "installed"}
+	in := planArgs()
+	in.Files = []FileArgs{
+		{Path: "/etc/postfix/main.cf", Content: "myhostname = db1.example\n"},
+		{Path: "/etc/postfix/sasl_passwd", Content: "relay secret-relay-password\n", Mode: 0o600},
+	}
+	d, err := (&Server{}).Diff(context.Background(), infer.DiffRequest[ServerArgs, ServerState]{ID: in.MAC, State: olds, Inputs: in})
+	if err != nil || !d.HasChanges || len(d.DetailedDiff) != 1 || d.DetailedDiff["files"].Kind != "update" {
+		t.Fatalf("diff of changed files: %+v %v; want only a files update", d.DetailedDiff, err)
+	}
+	want := "db1: role files: +/etc/postfix/sasl_passwd -/etc/hostname ~/etc/postfix/main.cf"
+	if !strings.Contains(logs.String(), want) {
+		t.Fatalf("diff diagnostic %q, want %q", logs.String(), want)
+	}
+	for _, secret := range []string{"secret-relay-password", "myhostname"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("diff diagnostic shows file content %q: %s", secret, logs.String())
+		}
+	}
+
+	logs.Reset()
+	if d, err := (&Server{}).Diff(context.Background(), infer.DiffRequest[ServerArgs, ServerState]{ID: in.MAC, State: olds, Inputs: planArgs()}); err != nil || d.HasChanges || logs.Len() != 0 {
+		t.Fatalf("diff of unchanged inputs: %+v %v, log %q", d.DetailedDiff, err, logs.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -33,9 +34,18 @@ var inputChange = map[string]p.DiffKind{
 // preview lists exactly what changes and whether it replaces the server. A
 // server whose install has not finished (failed, cut, or wiped behind our
 // back, as a refresh shows) also differs in installState: the update
-// installs it.
+// installs it. When the role files differ, an info diagnostic on the
+// resource names the paths added, removed and changed (never contents), so
+// a preview shows which files an up would change.
 func (s *Server) Diff(ctx context.Context, req infer.DiffRequest[ServerArgs, ServerState]) (infer.DiffResponse, error) {
 	d := DiffArgs(req.State.ServerArgs, req.Inputs)
+	if _, ok := d.DetailedDiff["files"]; ok {
+		host := req.Inputs.Hostname
+		if host == "" {
+			host = req.State.Hostname
+		}
+		p.GetLogger(ctx).Infof("%s: role files: %s", host, FileChanges(req.State.Files, req.Inputs.Files))
+	}
 	if needsInstall(req.State.InstallState) && !d.HasChanges {
 		d.HasChanges = true
 		d.DetailedDiff["installState"] = p.PropertyDiff{Kind: p.Update}
@@ -67,6 +77,52 @@ func DiffArgs(old, new ServerArgs) p.DiffResponse {
 		resp.HasChanges = true
 	}
 	return resp
+}
+
+// FileChanges lists by path how the role files new differ from old: +added,
+// -removed, ~changed (content or mode; mode 0 is the default 0644), each
+// group sorted, in the form `racksmith roles diff` prints. It never shows
+// contents: they may be large, and some are credentials.
+func FileChanges(old, new []FileArgs) string {
+	type body struct {
+		mode    int
+		content string
+	}
+	index := func(files []FileArgs) map[string]body {
+		m := make(map[string]body, len(files))
+		for _, f := range files {
+			if f.Mode == 0 {
+				f.Mode = defaultFileMode
+			}
+			m[f.Path] = body{f.Mode, f.Content}
+		}
+		return m
+	}
+	was, is := index(old), index(new)
+	groups := map[byte][]string{}
+	for path, b := range is {
+		if o, ok := was[path]; !ok {
+			groups['+'] = append(groups['+'], path)
+		} else if o != b {
+			groups['~'] = append(groups['~'], path)
+		}
+	}
+	for path := range was {
+		if _, ok := is[path]; !ok {
+			groups['-'] = append(groups['-'], path)
+		}
+	}
+	var parts []string
+	for _, mark := range []byte("+-~") {
+		sort.Strings(groups[mark])
+		for _, path := range groups[mark] {
+			parts = append(parts, string(mark)+path)
+		}
+	}
+	if len(parts) == 0 {
+		return "same paths, modes and contents (only their order or the spelling of a mode differs)"
+	}
+	return strings.Join(parts, " ")
 }
 
 // fields renders each input in a canonical JSON form in which an absent
