@@ -133,6 +133,62 @@ func TestDeleteWipeFailureQuarantines(t *testing.T) {
 	}
 }
 
+// A host that goes off in the middle of its wipe fails Delete within
+// seconds, naming the stage, and is quarantined: left with its wipe intent
+// it would wipe itself (or boot half-wiped) at some later PXE boot.
+func TestDeleteHostPoweredOffMidWipeQuarantines(t *testing.T) {
+	r := newRig(t, func(mode string) testbed.Outcome {
+		if mode == "wipe" {
+			return testbed.Outcome{Hang: true}
+		}
+		return testbed.Outcome{}
+	})
+	resp, err := r.create(r.inputs(func(m map[string]any) { m["installTimeout"] = "2m" }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { // pull the cord once the wipe has reported a stage
+		for len(r.host.Boots()) < 2 {
+			time.Sleep(50 * time.Millisecond)
+		}
+		r.bmc.SetOn(false)
+	}()
+	start := time.Now()
+	err = r.srv.Delete(p.DeleteRequest{ID: resp.ID, Urn: serverURN, Properties: resp.Properties})
+	took := time.Since(start)
+	if err == nil || took > time.Minute {
+		t.Fatalf("delete of a host powered off mid-wipe: %v after %s; want a failure well before the 2m timeout", err, took)
+	}
+	for _, want := range []string{"waiting for the wipe", "powered off", `stage "wipe"`, "quarantined"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("delete error %q lacks %q", err, want)
+		}
+	}
+	if st, err := r.status(); err != nil || st.State != plan.StateQuarantine {
+		t.Fatalf("boot server after a wipe cut by a power loss: %q %v; want quarantined", st.State, err)
+	}
+}
+
+// A delete that fails before the wipe intent is registered (the BMC does
+// not answer) leaves the host as it was: installed, not quarantined.
+func TestDeleteBMCUnreachableLeavesHostInService(t *testing.T) {
+	r := newRig(t, nil)
+	resp, err := r.create(r.inputs(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := resp.Properties
+	silent := props.Get("bmc").AsMap().Set("port", property.New(float64(testbed.FreeUDPPort(t))))
+	props = props.Set("bmc", property.New(silent).WithSecret(props.Get("bmc").Secret()))
+	err = r.srv.Delete(p.DeleteRequest{ID: resp.ID, Urn: serverURN, Properties: props})
+	if err == nil || !strings.Contains(err.Error(), "bmc unreachable") || strings.Contains(err.Error(), "quarantined") {
+		t.Fatalf("delete with a silent BMC: %v; want a plain bmc unreachable error", err)
+	}
+	if st, err := r.status(); err != nil || st.State != plan.StateInstalled {
+		t.Fatalf("boot server after a delete that never started: %q %v; want installed", st.State, err)
+	}
+}
+
 // Check names the input that is wrong.
 func TestCheckNamesField(t *testing.T) {
 	r := newRig(t, nil)
