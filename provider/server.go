@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -70,7 +71,8 @@ func (s *Server) Create(ctx context.Context, req infer.CreateRequest[ServerArgs]
 // updates resources with init errors), and otherwise re-registers the plan
 // (hostname, role files) at the boot server, as a boot-from-disk intent
 // that keeps the host's key. Re-delivering role files into a running host
-// needs an agent on the host: future work.
+// needs an agent on the host: not implemented, so filesDelivered keeps what
+// the last install wrote.
 func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs, ServerState]) (infer.UpdateResponse[ServerState], error) {
 	in, old := req.Inputs, req.State
 	pl, err := BuildPlan(in)
@@ -80,7 +82,10 @@ func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs,
 	out := old
 	out.ServerArgs = in
 	if req.DryRun {
-		out.PlanHash, out.FilesDelivered = PlanHash(pl), fileSums(in.Files)
+		out.PlanHash = PlanHash(pl)
+		if needsInstall(old.InstallState) {
+			out.FilesDelivered = fileSums(in.Files)
+		}
 		return infer.UpdateResponse[ServerState]{Output: out}, nil
 	}
 	ss, err := s.connect(ctx, in)
@@ -103,9 +108,14 @@ func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs,
 		if _, _, err := ss.boot.PutHost(ctx, in.MAC, plan.Intent{Mode: plan.ModeLocal, Plan: &local}, false); err != nil {
 			return infer.UpdateResponse[ServerState]{}, fmt.Errorf("update plan of %s at boot server: %w", in.Hostname, err)
 		}
-		p.GetLogger(ctx).Infof("%s: plan re-registered at the boot server; live re-delivery of role files "+
-			"into the running host is not implemented yet", in.Hostname)
-		out.PlanHash, out.FilesDelivered = hash, fileSums(in.Files)
+		// filesDelivered stays what the installer wrote: the new files
+		// reach the disks only with the next install of this host
+		if !maps.Equal(old.FilesDelivered, fileSums(in.Files)) {
+			p.GetLogger(ctx).Warningf("%s: role files changed; the new plan is registered at the boot server but not "+
+				"delivered into the running host (live re-delivery is not implemented): they are laid down at its next "+
+				"install; filesDelivered keeps what is on its disks", in.Hostname)
+		}
+		out.PlanHash = hash
 	}
 	return infer.UpdateResponse[ServerState]{Output: out}, nil
 }
@@ -230,6 +240,7 @@ func adoptResult(out *ServerState, r *plan.Result) {
 	}
 	out.ArrayUUIDs = r.ArrayUUIDs
 	out.LUKSUUID = r.LUKSUUID
+	out.FilesDelivered = fileSums(out.Files) // what this install wrote
 	out.InstallSeconds = r.Seconds
 	if !r.Time.IsZero() {
 		out.InstalledAt = r.Time.UTC().Format(time.RFC3339)
