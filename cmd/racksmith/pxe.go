@@ -20,6 +20,7 @@ import (
 
 	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/pxe/client"
+	"github.com/racksmith/racksmith/pxe/dhcp"
 	"github.com/racksmith/racksmith/pxe/server"
 )
 
@@ -27,6 +28,7 @@ import (
 type pxeServeFlags struct {
 	stack, site, iface   string
 	listenHTTP, tftpRoot string
+	uefiBinary           string
 	files, state         string
 	apiTokenFile         string
 	discovery, ra, proxy bool
@@ -62,6 +64,7 @@ STATE.seal (0600).`,
 	fl.StringVar(&f.iface, "interface", "", "provisioning interface for DHCP, TFTP and router advertisements")
 	fl.StringVar(&f.listenHTTP, "listen-http", "", "HTTP listen address (default: host and port of the site's boot URL)")
 	fl.StringVar(&f.tftpRoot, "tftp-root", "/usr/lib/ipxe", "directory of the iPXE boot programs served over TFTP")
+	fl.StringVar(&f.uefiBinary, "uefi-binary", dhcp.DefaultUEFIFile, "iPXE binary of --tftp-root for UEFI firmware, over TFTP and for UEFI HTTP boot under /boot-files/: ipxe.efi or snponly.efi")
 	fl.StringVar(&f.files, "files", "images/.build", "directory served under /files/ (installer kernel, initrd, OS images)")
 	fl.StringVar(&f.state, "state", "", "state file (default /var/lib/racksmith/pxe-STACK-SITE.db)")
 	fl.StringVar(&f.apiTokenFile, "api-token-file", "", "provisioning API token file (default STATE.api-token)")
@@ -95,6 +98,7 @@ func pxeMergeConfig(fl *pflag.FlagSet, f *pxeServeFlags) error {
 		set("interface", &f.iface, c.Interface)
 		set("listen-http", &f.listenHTTP, c.ListenHTTP)
 		set("tftp-root", &f.tftpRoot, c.TFTPRoot)
+		set("uefi-binary", &f.uefiBinary, c.UEFIBinary)
 		set("files", &f.files, c.Files)
 		set("state", &f.state, c.State)
 		set("api-token-file", &f.apiTokenFile, c.APITokenFile)
@@ -151,6 +155,7 @@ func runPXEServe(ctx context.Context, f pxeServeFlags) error {
 	}
 	srv, err := server.New(server.Config{
 		BaseURL: site.Network.BootURL, ListenHTTP: f.listenHTTP, FilesDir: f.files,
+		TFTPRoot: f.tftpRoot, UEFIBinary: f.uefiBinary,
 		StatePath: f.state, APIToken: token, Discovery: f.discovery,
 		Kernel: f.kernel, Initrd: f.initrd, KernelArgs: f.kernelArgs,
 	}, log)

@@ -22,7 +22,7 @@ func pxeAddPacketServices(srv *server.Server, inv *inventory.Inventory, site *in
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	cfg, err := server.DHCPConfig(site, table, server.PacketOptions{Proxy: f.proxy, Discovery: f.discovery})
+	cfg, err := server.DHCPConfig(site, table, server.PacketOptions{Proxy: f.proxy, Discovery: f.discovery, UEFIBinary: f.uefiBinary})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/spf13/pflag"
 )
 
 // TestPXEServeMain is not a test: TestPXEServeSIGTERM runs the test binary
@@ -129,5 +131,23 @@ func TestPXEServeBadInventory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "pxe.db")); err == nil {
 		t.Error("state file created for a refused inventory")
+	}
+}
+
+// --uefi-binary comes from the config file's uefi_binary unless given on
+// the command line.
+func TestPXEMergeConfigUEFIBinary(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "pxe.json")
+	os.WriteFile(cfg, []byte(`{"stack": "lab", "site": "fra1", "uefi_binary": "snponly.efi"}`), 0o644)
+	for args, want := range map[string]string{"": "snponly.efi", "--uefi-binary=ipxe.efi": "ipxe.efi"} {
+		f := pxeServeFlags{config: cfg}
+		fl := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+		fl.StringVar(&f.uefiBinary, "uefi-binary", "ipxe.efi", "")
+		if err := fl.Parse(strings.Fields(args)); err != nil {
+			t.Fatal(err)
+		}
+		if err := pxeMergeConfig(fl, &f); err != nil || f.uefiBinary != want {
+			t.Errorf("%q: uefi binary %q, err %v; want %q", args, f.uefiBinary, err, want)
+		}
 	}
 }

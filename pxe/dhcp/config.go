@@ -26,7 +26,8 @@ type Files struct {
 	UEFI  string // option 93 = 6, 7, 9; default "ipxe.efi" ("snponly.efi" is the other choice)
 	ARM64 string // option 93 = 10, 11; default "ipxe-arm64.efi"
 	// HTTPBoot is the absolute http:// URL of the iPXE EFI binary, for UEFI
-	// HTTP boot clients (option 93 = 16). Default: BootURL + "/files/ipxe.efi".
+	// HTTP boot clients (option 93 = 16). Default: BootURL + BootFilesPath +
+	// UEFI, e.g. http://10.11.0.2:8080/boot-files/ipxe.efi.
 	HTTPBoot string
 }
 
@@ -64,6 +65,10 @@ const (
 	DefaultBIOSFile      = "undionly.kpxe"
 	DefaultUEFIFile      = "ipxe.efi"
 	DefaultARM64File     = "ipxe-arm64.efi"
+	// BootFilesPath is where the boot server's HTTP side serves the boot
+	// programs of its TFTP root (pxe/server), the base of the default
+	// Files.HTTPBoot URL.
+	BootFilesPath = "/boot-files/"
 )
 
 // withDefaults returns cfg with zero fields set to their defaults.
@@ -85,7 +90,7 @@ func (cfg Config) withDefaults() Config {
 		cfg.Files.ARM64 = DefaultARM64File
 	}
 	if cfg.Files.HTTPBoot == "" && cfg.BootURL != "" {
-		cfg.Files.HTTPBoot = cfg.BootURL + "/files/" + cfg.Files.UEFI
+		cfg.Files.HTTPBoot = cfg.BootURL + BootFilesPath + cfg.Files.UEFI
 	}
 	if cfg.Discovery != nil {
 		p := *cfg.Discovery

@@ -14,7 +14,7 @@ import (
 // checks) and the handler in both modes: no panic, and every reply is a
 // well-formed BOOTREPLY to the same transaction that survives a round trip.
 func FuzzHandle(f *testing.F) {
-	seeds := [][]dhcpv4.Modifier{biosPXE(), uefiPXE(iana.EFI_BC), httpBoot(), ipxeOpt175(), ipxeUserClass(), armPXE(), nil}
+	seeds := [][]dhcpv4.Modifier{biosPXE(), uefiPXE(iana.EFI_BC), httpBoot(), ipxeOpt175(), ipxeUserClass(), armPXE(iana.EFI_ARM64), nil}
 	for _, mods := range seeds {
 		for _, mac := range []string{"52:54:00:00:00:01", "52:54:00:99:99:99"} {
 			f.Add(discover(f, mustMAC(mac), mods...).ToBytes())

@@ -27,11 +27,41 @@ func fwCases() []fwCase {
 		{"bios", macBIOS, biosPXE(), "undionly.kpxe", "PXEClient"},
 		{"uefi7", macUEFI7, uefiPXE(iana.EFI_X86_64), "ipxe.efi", "PXEClient"},
 		{"uefi9", macUEFI9, uefiPXE(iana.EFI_BC), "ipxe.efi", "PXEClient"},
-		{"httpboot", macHTTP, httpBoot(), "http://192.0.2.1:8080/files/ipxe.efi", "HTTPClient"},
+		{"httpboot", macHTTP, httpBoot(), "http://192.0.2.1:8080/boot-files/ipxe.efi", "HTTPClient"},
 		{"ipxe175", macIPXE, ipxeOpt175(), "http://192.0.2.1:8080/boot/52:54:00:00:00:05.ipxe", "PXEClient"},
 		{"ipxeuserclass", macIPXEUC, ipxeUserClass(), "http://192.0.2.1:8080/boot/52:54:00:00:00:06.ipxe", "PXEClient"},
-		{"arm64", macARM, armPXE(), "ipxe-arm64.efi", "PXEClient"},
+		{"arm64", macARM, armPXE(iana.EFI_ARM64), "ipxe-arm64.efi", "PXEClient"},
 		{"os", macOS, nil, "", ""},
+		{"uefi6", macIA32, uefiPXE(iana.EFI_IA32), "ipxe.efi", "PXEClient"},
+		{"arm32", macARM32, armPXE(iana.EFI_ARM32), "ipxe-arm64.efi", "PXEClient"},
+	}
+}
+
+// The UEFI binary chosen in Files.UEFI (snponly.efi) is what option 93 =
+// 6, 7 and 9 get over TFTP and what the default HTTP boot URL (16) names;
+// BIOS and ARM keep theirs.
+func TestUEFIBinaryChoice(t *testing.T) {
+	cfg := testConfig()
+	cfg.Files.UEFI = "snponly.efi"
+	h := newTestHandler(t, cfg)
+	for _, c := range []struct {
+		mac  net.HardwareAddr
+		mods []dhcpv4.Modifier
+		file string
+		vc   string
+	}{
+		{macIA32, uefiPXE(iana.EFI_IA32), "snponly.efi", "PXEClient"},
+		{macUEFI7, uefiPXE(iana.EFI_X86_64), "snponly.efi", "PXEClient"},
+		{macUEFI9, uefiPXE(iana.EFI_BC), "snponly.efi", "PXEClient"},
+		{macHTTP, httpBoot(), "http://192.0.2.1:8080/boot-files/snponly.efi", "HTTPClient"},
+		{macBIOS, biosPXE(), "undionly.kpxe", "PXEClient"},
+		{macARM32, armPXE(iana.EFI_ARM32), "ipxe-arm64.efi", "PXEClient"},
+	} {
+		offer := h.Handle(bg, discover(t, c.mac, c.mods...), ServerPort)
+		if offer == nil {
+			t.Fatalf("%s: no offer", c.mac)
+		}
+		checkBoot(t, offer, c.file, c.vc)
 	}
 }
 

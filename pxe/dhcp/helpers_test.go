@@ -3,6 +3,7 @@ package dhcp
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -30,6 +31,8 @@ var (
 	macIPXEUC  = mustMAC("52:54:00:00:00:06")
 	macARM     = mustMAC("52:54:00:00:00:07")
 	macOS      = mustMAC("52:54:00:00:00:08")
+	macIA32    = mustMAC("52:54:00:00:00:09")
+	macARM32   = mustMAC("52:54:00:00:00:0a")
 	macUnknown = mustMAC("52:54:00:99:99:99")
 )
 
@@ -53,7 +56,7 @@ func testTable(t testing.TB) *hosts.Table {
 		DNS:        []netip.Addr{netip.MustParseAddr("192.0.2.53")},
 	}}
 	inv := &inventory.Inventory{Sites: []*inventory.Site{site}}
-	for i, mac := range []net.HardwareAddr{macBIOS, macUEFI7, macUEFI9, macHTTP, macIPXE, macIPXEUC, macARM, macOS} {
+	for i, mac := range []net.HardwareAddr{macBIOS, macUEFI7, macUEFI9, macHTTP, macIPXE, macIPXEUC, macARM, macOS, macIA32, macARM32} {
 		inv.Servers = append(inv.Servers, &inventory.Server{
 			Name:    "host-" + string(rune('a'+i)),
 			Site:    "t1",
@@ -122,10 +125,10 @@ func ipxeUserClass() []dhcpv4.Modifier {
 	return append(uefiPXE(iana.EFI_X86_64), dhcpv4.WithGeneric(dhcpv4.OptionUserClassInformation, []byte("iPXE")))
 }
 
-func armPXE() []dhcpv4.Modifier {
+func armPXE(arch iana.Arch) []dhcpv4.Modifier {
 	return []dhcpv4.Modifier{
-		dhcpv4.WithOption(dhcpv4.OptClientArch(iana.EFI_ARM64)),
-		dhcpv4.WithOption(dhcpv4.OptClassIdentifier("PXEClient:Arch:00011:UNDI:003000")),
+		dhcpv4.WithOption(dhcpv4.OptClientArch(arch)),
+		dhcpv4.WithOption(dhcpv4.OptClassIdentifier(fmt.Sprintf("PXEClient:Arch:%05d:UNDI:003000", arch))),
 	}
 }
 

@@ -19,6 +19,7 @@ type File struct {
 	Interface    string   `json:"interface,omitempty"`
 	ListenHTTP   string   `json:"listen_http,omitempty"`
 	TFTPRoot     string   `json:"tftp_root,omitempty"`
+	UEFIBinary   string   `json:"uefi_binary,omitempty"`
 	Files        string   `json:"files,omitempty"`
 	State        string   `json:"state,omitempty"`
 	APITokenFile string   `json:"api_token_file,omitempty"`

@@ -15,8 +15,8 @@ func TestLoadFile(t *testing.T) {
 		os.WriteFile(p, []byte(s), 0o644)
 		return p
 	}
-	f, err := LoadFile(write(`{"stack": "lab", "site": "fra1", "interface": "rs-fra1", "discovery": true, "kernel_args": ["quiet"]}`))
-	if err != nil || f.Site != "fra1" || !f.Discovery || f.KernelArgs[0] != "quiet" {
+	f, err := LoadFile(write(`{"stack": "lab", "site": "fra1", "interface": "rs-fra1", "discovery": true, "kernel_args": ["quiet"], "uefi_binary": "snponly.efi"}`))
+	if err != nil || f.Site != "fra1" || !f.Discovery || f.KernelArgs[0] != "quiet" || f.UEFIBinary != "snponly.efi" {
 		t.Fatalf("%+v %v", f, err)
 	}
 	for body, want := range map[string]string{

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/racksmith/racksmith/pxe/api"
+	"github.com/racksmith/racksmith/pxe/dhcp"
 	"github.com/racksmith/racksmith/pxe/ipxe"
 	"github.com/racksmith/racksmith/pxe/store"
 )
@@ -22,6 +23,7 @@ func newHandler(cfg Config, st *store.Store, reg *prometheus.Registry, m *metric
 		Store: st, Discovery: cfg.Discovery, FilesDir: cfg.FilesDir, Log: log,
 		Config: ipxe.Config{BaseURL: cfg.BaseURL, Kernel: cfg.Kernel, Initrd: cfg.Initrd, ExtraArgs: cfg.KernelArgs},
 	}).Register(mux)
+	newBootFiles(cfg.TFTPRoot, dhcp.Files{UEFI: cfg.UEFIBinary}, log).register(mux)
 	(&api.Agent{Store: st, BaseURL: cfg.BaseURL, Observer: m, Log: log}).Register(mux)
 	(&api.Hosts{Store: st, Token: cfg.APIToken, Log: log}).Register(mux)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))

@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"os"
-	"path/filepath"
 
 	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/pxe/dhcp"
@@ -22,6 +20,10 @@ import (
 type PacketOptions struct {
 	Proxy     bool // proxyDHCP beside an existing DHCP server
 	Discovery bool // answer unknown MACs (from a discovery pool in reservation mode)
+	// UEFIBinary is the iPXE binary of the TFTP root for UEFI firmware
+	// (option 93 = 6, 7, 9 over TFTP; 16 over HTTP under /boot-files/):
+	// default ipxe.efi, or snponly.efi.
+	UEFIBinary string
 }
 
 // DHCPConfig derives the DHCP server's configuration for site: the boot
@@ -30,7 +32,11 @@ type PacketOptions struct {
 // no reservation). Pure: two servers given the same inventory answer alike.
 func DHCPConfig(site *inventory.Site, table *hosts.Table, opt PacketOptions) (dhcp.Config, error) {
 	nw := site.Network
-	cfg := dhcp.Config{Mode: dhcp.ModeReservation, ServerIP: nw.BootServer, BootURL: nw.BootURL}
+	cfg := dhcp.Config{Mode: dhcp.ModeReservation, ServerIP: nw.BootServer, BootURL: nw.BootURL,
+		Files: dhcp.Files{UEFI: opt.UEFIBinary}}
+	if err := checkBootFileName("uefi_binary", opt.UEFIBinary); err != nil {
+		return dhcp.Config{}, err
+	}
 	if opt.Proxy {
 		cfg.Mode = dhcp.ModeProxy
 	}
@@ -96,26 +102,16 @@ func DHCPService(iface string, cfg dhcp.Config, table *hosts.Table, log *slog.Lo
 
 // TFTPService serves the iPXE binaries of root on addr (the boot server's
 // address, port 69). Boot files that are symlinks out of root (Debian's
-// /usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi) are pinned to their targets;
-// every other name stays confined to root.
+// /usr/lib/ipxe/ipxe.efi -> /boot/ipxe.efi) are pinned to their targets
+// (pinBootFiles, as the HTTP side's /boot-files/ does); every other name
+// stays confined to root.
 func TFTPService(root, addr string, files dhcp.Files, log *slog.Logger) (Service, error) {
 	if root == "" {
 		root = tftp.DefaultRoot
 	}
 	var opts []tftp.Option
-	for _, name := range []string{files.BIOS, files.UEFI, files.ARM64,
-		dhcp.DefaultBIOSFile, dhcp.DefaultUEFIFile, "snponly.efi"} {
-		if name == "" {
-			continue
-		}
-		p := filepath.Join(root, name)
-		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-			if target, err := filepath.EvalSymlinks(p); err == nil {
-				if abs, err := filepath.Abs(target); err == nil {
-					opts = append(opts, tftp.WithFile(name, abs))
-				}
-			}
-		}
+	for name, abs := range pinBootFiles(root, bootFileNames(files)) {
+		opts = append(opts, tftp.WithFile(name, abs))
 	}
 	srv, err := tftp.NewServer(root, log.With("svc", "tftp"), opts...)
 	if err != nil {

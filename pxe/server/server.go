@@ -29,6 +29,14 @@ type Config struct {
 	ListenHTTP string
 	// FilesDir is served under /files/ (kernel, initrd, OS images).
 	FilesDir string
+	// TFTPRoot is the directory of the iPXE boot programs (default
+	// /usr/lib/ipxe). Its boot programs (undionly.kpxe, ipxe.efi,
+	// snponly.efi and UEFIBinary) are also served under /boot-files/, where
+	// the DHCP server points UEFI HTTP boot clients.
+	TFTPRoot string
+	// UEFIBinary is the UEFI iPXE binary the DHCP server hands out (see
+	// PacketOptions.UEFIBinary); empty: ipxe.efi.
+	UEFIBinary string
 	// StatePath is the bbolt state file; its sealing key is StatePath+".seal".
 	StatePath string
 	// APIToken is the provisioning API's bearer token.
@@ -57,7 +65,7 @@ func (c Config) Validate() error {
 	case len(c.APIToken) < 16:
 		return fmt.Errorf("%w: api token: shorter than 16 characters", ErrConfig)
 	}
-	return nil
+	return checkBootFileName("uefi_binary", c.UEFIBinary)
 }
 
 // Service is a packet service run beside the HTTP side (DHCP, TFTP, RA).

@@ -50,9 +50,16 @@ type running struct {
 
 func start(t *testing.T, state, files string, logs io.Writer) *running {
 	t.Helper()
+	return startConfig(t, Config{BaseURL: "http://10.11.0.2:8080", FilesDir: files, StatePath: state}, logs)
+}
+
+// startConfig serves cfg on a loopback port (ListenHTTP and APIToken are
+// set here).
+func startConfig(t *testing.T, cfg Config, logs io.Writer) *running {
+	t.Helper()
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := New(Config{BaseURL: "http://10.11.0.2:8080", ListenHTTP: "127.0.0.1:0", FilesDir: files,
-		StatePath: state, APIToken: apiToken}, log)
+	cfg.ListenHTTP, cfg.APIToken = "127.0.0.1:0", apiToken
+	s, err := New(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
