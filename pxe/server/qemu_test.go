@@ -151,6 +151,7 @@ func (lb *labBoot) waitLog(t *testing.T, exited <-chan struct{}, limit time.Dura
 // With router advertisements on, the script comes well before iPXE's ~15 s
 // IPv6 timeout.
 func TestQEMUPXEBoot(t *testing.T) {
+	nstest.RequireRoot(t)
 	lb := startLabBoot(t, "", false)
 	mac := lb.vm.MAC.String()
 	if _, err := lb.srv.Store().PutIntent(mac, plan.Intent{Mode: plan.ModeInstall, Plan: &plan.Plan{Hostname: lb.vm.Hostname}}, false); err != nil {
@@ -188,6 +189,7 @@ func TestQEMUPXEBoot(t *testing.T) {
 // script, kernel and initrd over HTTP, and the installer agent reporting its
 // facts with the discovery token; the host is then listed as discovered.
 func TestQEMUDiscovery(t *testing.T) {
+	nstest.RequireRoot(t) // under -short: skip, before looking for the images
 	files, err := filepath.Abs("../../images/.build")
 	if err != nil {
 		t.Fatal(err)
