@@ -39,8 +39,15 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 
+	// every command's output (the operator's log) is grepped for secrets too
+	var outputs []string
+	stack := func(verb string) string {
+		out := l.MustStack(ctx, verb)
+		outputs = append(outputs, out)
+		return out
+	}
 	start := time.Now()
-	out := l.MustStack(ctx, "up")
+	out := stack("up")
 	t.Logf("up: %.0fs", time.Since(start).Seconds())
 	total := resourceCount(t, l)
 	if !strings.Contains(out, fmt.Sprintf("%d created", total)) {
@@ -63,25 +70,25 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 		}
 	}
 
-	out = l.MustStack(ctx, "preview")
+	out = stack("preview")
 	if !strings.Contains(out, "(changes: false)") {
 		t.Errorf("preview after up shows changes:\n%s", out)
 	}
-	out = l.MustStack(ctx, "up")
+	out = stack("up")
 	if changed.MatchString(out) || !strings.Contains(out, fmt.Sprintf("%d unchanged", total)) {
 		t.Errorf("second up changed something:\n%s", out)
 	}
-	out = l.MustStack(ctx, "refresh")
+	out = stack("refresh")
 	if changed.MatchString(out) {
 		t.Errorf("refresh found drift on freshly installed hosts:\n%s", out)
 	}
-	out = l.MustStack(ctx, "preview")
+	out = stack("preview")
 	if !strings.Contains(out, "(changes: false)") {
 		t.Errorf("preview after refresh shows changes:\n%s", out)
 	}
 
 	start = time.Now()
-	out = l.MustStack(ctx, "destroy")
+	out = stack("destroy")
 	t.Logf("destroy: %.0fs", time.Since(start).Seconds())
 	if !strings.Contains(out, fmt.Sprintf("%d deleted", total)) {
 		t.Errorf("destroy did not delete the stack and its servers:\n%s", out)
@@ -95,7 +102,7 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 			t.Errorf("%s after destroy: %v", s, found)
 		}
 	}
-	secretsGrep(t, l, keys)
+	secretsGrep(t, l, keys, outputs)
 }
 
 // resourceCount is what the program declares for the test's stack: the
@@ -150,7 +157,7 @@ func verifyReport(ctx context.Context, t *testing.T, l *labtest.Lab) []verdict {
 // secretsGrep looks for the BMC password and every LUKS key in plain text
 // in the stack's state, the boot servers' logs and the lab folder (but
 // the virtual BMCs' lan.conf, which holds the password as a real BMC does).
-func secretsGrep(t *testing.T, l *labtest.Lab, keys map[string]string) {
+func secretsGrep(t *testing.T, l *labtest.Lab, keys map[string]string, outputs []string) {
 	t.Helper()
 	pw, err := lab.Password(l.RunDir)
 	if err != nil {
@@ -160,6 +167,17 @@ func secretsGrep(t *testing.T, l *labtest.Lab, keys map[string]string) {
 	for name, k := range keys {
 		secrets["LUKS key of "+name] = k
 	}
+	for i, out := range outputs {
+		for what, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Errorf("%s in plain text in the output of racksmith command %d", what, i+1)
+			}
+		}
+	}
+	// the grep is not vacuous: it read the Pulumi state (which holds the
+	// password and keys, encrypted), the boot servers' logs and state, and
+	// the VMs' consoles
+	seen := map[string]bool{}
 	for _, root := range []string{filepath.Join(l.Project, "stacks"), l.RunDir} {
 		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() || filepath.Base(p) == "lan.conf" || filepath.Base(p) == lab.PasswordFile("") ||
@@ -170,6 +188,11 @@ func secretsGrep(t *testing.T, l *labtest.Lab, keys map[string]string) {
 			if err != nil {
 				return err
 			}
+			seen[filepath.Base(p)] = true
+			// the state, its backups and history (destroy leaves the last empty)
+			if strings.HasSuffix(p, ".json") && strings.Contains(string(b), `"ciphertext"`) {
+				seen["encrypted state"] = true
+			}
 			for what, s := range secrets {
 				if strings.Contains(string(b), s) {
 					t.Errorf("%s in plain text in %s", what, p)
@@ -179,6 +202,11 @@ func secretsGrep(t *testing.T, l *labtest.Lab, keys map[string]string) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"encrypted state", "pxe.db", "log", "console.log"} {
+		if !seen[f] {
+			t.Errorf("secrets grep read no %s: it checked %d file names", f, len(seen))
 		}
 	}
 }
