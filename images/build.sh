@@ -5,7 +5,8 @@
 #
 #   images/.build/vmlinuz                      Debian kernel (linux-image-amd64's dependency)
 #   images/.build/initrd.img (zstd cpio)       busybox + mdadm + cryptsetup + e2fsprogs + gdisk
-#                                              + extlinux + kernel modules + the agent
+#                                              + extlinux + dosfstools + systemd-boot (UEFI binary)
+#                                              + kernel modules + the agent
 #   images/.build/os/busybox-root.tar.gz(.sha256)  the lab hosts' OS (images/os/lab-busybox.json)
 #
 # Reproducible: sorted cpio/tar, fixed mtimes (SOURCE_DATE_EPOCH), gzip -n, Go
@@ -125,6 +126,7 @@ for f in $(pkglist "$HERE/initrd/binaries.txt"); do
   [ -e "$STAGE$f" ] || die "$f not found in the extracted packages ($HERE/initrd/packages.txt)"
   case $f in
     *.bin) cp "$STAGE$f" "$IR/usr/lib/syslinux/" ;;
+    *.efi) mkdir -p "$IR$(dirname "$f")"; cp "$STAGE$f" "$IR$f" ;; # UEFI binaries keep their path
     *) rm -f "$IR/sbin/$(basename "$f")" "$IR/bin/$(basename "$f")"
        cp -L "$STAGE$f" "$IR/sbin/$(basename "$f")"; add_libs "$IR/sbin/$(basename "$f")" ;;
   esac

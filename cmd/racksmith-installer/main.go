@@ -34,15 +34,16 @@ func main() {
 	os.Setenv("DM_DISABLE_UDEV", "1")
 	os.MkdirAll("/run/cryptsetup", 0o700)
 	a := &agent.Agent{
-		Log:        log,
-		Cfg:        cfg,
-		Runner:     &agent.ExecRunner{Log: log, Env: []string{"DM_DISABLE_UDEV=1"}},
-		Sys:        sysinfo.Reader{Root: "/"},
-		Target:     "/target",
-		NewRoot:    "/newroot",
-		GPTMBR:     "/usr/lib/syslinux/gptmbr.bin",
-		BootConfig: "/etc/racksmith/boot.json",
-		Start:      start,
+		Log:         log,
+		Cfg:         cfg,
+		Runner:      &agent.ExecRunner{Log: log, Env: []string{"DM_DISABLE_UDEV=1"}},
+		Sys:         sysinfo.Reader{Root: "/"},
+		Target:      "/target",
+		NewRoot:     "/newroot",
+		GPTMBR:      "/usr/lib/syslinux/gptmbr.bin",
+		SystemdBoot: "/usr/lib/systemd/boot/efi/systemd-bootx64.efi",
+		BootConfig:  "/etc/racksmith/boot.json",
+		Start:       start,
 	}
 	if cfg.Mode != cmdline.ModeBoot {
 		a.API = bootapi.New(cfg.Server, cfg.Token)

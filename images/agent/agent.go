@@ -51,9 +51,12 @@ type Agent struct {
 	Target  string // where the installed root is mounted, e.g. /target
 	NewRoot string // where the boot mode mounts the root, e.g. /newroot
 	// Files are paths inside the installer image.
-	GPTMBR     string // /usr/lib/syslinux/gptmbr.bin
-	BootConfig string // /etc/racksmith/boot.json (boot mode)
-	Start      time.Time
+	GPTMBR string // /usr/lib/syslinux/gptmbr.bin
+	// SystemdBoot is systemd-boot's UEFI binary (Debian systemd-boot-efi),
+	// copied to every disk's ESP as \EFI\BOOT\BOOTX64.EFI.
+	SystemdBoot string // /usr/lib/systemd/boot/efi/systemd-bootx64.efi
+	BootConfig  string // /etc/racksmith/boot.json (boot mode)
+	Start       time.Time
 }
 
 // Run does what the mode says and tells the caller what to do next.

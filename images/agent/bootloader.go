@@ -48,6 +48,25 @@ func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.L
 	if !isMounted(boot) {
 		return fmt.Errorf("extlinux needs a separate /boot array")
 	}
+	cfg, js, err := a.bootConfig(p, l, res, ifname)
+	if err != nil {
+		return err
+	}
+	if err := writeBootImages(boot, files, js); err != nil {
+		return err
+	}
+	conf := fmt.Sprintf("DEFAULT racksmith\nPROMPT 0\nTIMEOUT 1\nLABEL racksmith\n  LINUX /vmlinuz\n  INITRD /initrd.img\n  APPEND %s\n", a.bootArgs())
+	if err := a.writeFile("/boot/extlinux/extlinux.conf", []byte(conf), 0o644); err != nil {
+		return err
+	}
+	if _, err := a.run(ctx, plan.StageBootloader, "extlinux", "--install", filepath.Join(boot, "extlinux")); err != nil {
+		return err
+	}
+	return a.writeBootedEnv(cfg, ifname)
+}
+
+// bootConfig is the boot config of the installed host, and its JSON form.
+func (a *Agent) bootConfig(p *plan.Plan, l *diskplan.Layout, res *plan.Result, ifname string) (BootConfig, []byte, error) {
 	cfg := BootConfig{MAC: a.Cfg.MAC, Hostname: p.Hostname, Interface: ifname, Address: p.Network.Address, Gateway: p.Network.Gateway,
 		KeySource: p.Encryption.KeySource, UnlockURL: a.absURL(p.Unlock.URL), UnlockToken: p.Unlock.Token,
 		BootedURL: a.Cfg.Server + "/api/v1/agent/booted"}
@@ -60,20 +79,30 @@ func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.L
 	for _, ar := range l.Arrays {
 		cfg.Arrays = append(cfg.Arrays, BootArray{Name: ar.Name, Device: ar.Device, UUID: res.ArrayUUIDs[ar.Name], Encrypt: ar.Encrypt, FS: ar.FS, Mount: ar.Mount})
 		if ar.Encrypt && p.Unlock.Token == "" {
-			return fmt.Errorf("plan has no unlock token for the encrypted root")
+			return cfg, nil, fmt.Errorf("plan has no unlock token for the encrypted root")
 		}
 	}
 	js, err := json.MarshalIndent(cfg, "", "  ")
-	if err != nil {
-		return err
-	}
+	return cfg, js, err
+}
+
+// bootArgs is the kernel command line of a boot from disk, whatever the
+// bootloader.
+func (a *Agent) bootArgs() string {
+	return fmt.Sprintf("racksmith.mode=boot racksmith.mac=%s console=tty0 console=ttyS0", a.Cfg.MAC)
+}
+
+// writeBootImages puts the installer kernel (vmlinuz) and its initramfs with
+// the boot config appended as /etc/racksmith/boot.json (initrd.img, 0600
+// where the filesystem keeps modes) into dir.
+func writeBootImages(dir string, files *bootFiles, js []byte) error {
 	if err := files.wait(); err != nil {
 		return err
 	}
-	if err := copyFile(files.kernel, filepath.Join(boot, "vmlinuz")); err != nil {
+	if err := copyFile(files.kernel, filepath.Join(dir, "vmlinuz")); err != nil {
 		return err
 	}
-	initrd := filepath.Join(boot, "initrd.img")
+	initrd := filepath.Join(dir, "initrd.img")
 	if err := copyFile(files.initrd, initrd); err != nil {
 		return err
 	}
@@ -96,16 +125,12 @@ func (a *Agent) installExtlinux(ctx context.Context, p *plan.Plan, l *diskplan.L
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(initrd, 0o600); err != nil {
-		return err
-	}
-	conf := fmt.Sprintf("DEFAULT racksmith\nPROMPT 0\nTIMEOUT 1\nLABEL racksmith\n  LINUX /vmlinuz\n  INITRD /initrd.img\n  APPEND racksmith.mode=boot racksmith.mac=%s console=tty0 console=ttyS0\n", a.Cfg.MAC)
-	if err := a.writeFile("/boot/extlinux/extlinux.conf", []byte(conf), 0o644); err != nil {
-		return err
-	}
-	if _, err := a.run(ctx, plan.StageBootloader, "extlinux", "--install", filepath.Join(boot, "extlinux")); err != nil {
-		return err
-	}
+	return os.Chmod(initrd, 0o600)
+}
+
+// writeBootedEnv writes what the installed OS's init needs to report
+// "booted" to the boot server.
+func (a *Agent) writeBootedEnv(cfg BootConfig, ifname string) error {
 	env := fmt.Sprintf("RACKSMITH_MAC=%q\nRACKSMITH_IFACE=%q\nRACKSMITH_BOOTED_URL=%q\nRACKSMITH_UNLOCK_TOKEN=%q\n", cfg.MAC, ifname, cfg.BootedURL, cfg.UnlockToken)
 	return a.writeFile("/etc/racksmith/booted.env", []byte(env), 0o600)
 }

@@ -55,13 +55,13 @@ func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, erro
 	if encrypted && p.Encryption.Recovery {
 		return p, fail(plan.StagePlan, fmt.Errorf("%w: recovery keyslot escrow", ErrNotImplemented))
 	}
-	if p.Bootloader != "extlinux" && p.Bootloader != "none" && p.Bootloader != "" {
+	if p.Bootloader != "extlinux" && p.Bootloader != "systemd-boot" && p.Bootloader != "none" && p.Bootloader != "" {
 		return p, fail(plan.StagePlan, fmt.Errorf("%w: bootloader %q", ErrNotImplemented, p.Bootloader))
 	}
 	a.event(ctx, plan.StagePlan, 10, p.Hostname)
 
 	var files *bootFiles
-	if p.Bootloader == "extlinux" {
+	if p.Bootloader == "extlinux" || p.Bootloader == "systemd-boot" {
 		files = a.prefetchBootFiles(ctx)
 		defer files.remove()
 	}
@@ -132,6 +132,12 @@ func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, erro
 	if p.Bootloader == "extlinux" {
 		a.event(ctx, plan.StageBootloader, 85, "extlinux")
 		if err := a.installExtlinux(ctx, p, l, res, ifname, files); err != nil {
+			return p, fail(plan.StageBootloader, err)
+		}
+	}
+	if p.Bootloader == "systemd-boot" {
+		a.event(ctx, plan.StageBootloader, 85, fmt.Sprintf("systemd-boot on %d ESPs", len(l.ESPs)))
+		if err := a.installSystemdBoot(ctx, p, l, res, ifname, files); err != nil {
 			return p, fail(plan.StageBootloader, err)
 		}
 	}

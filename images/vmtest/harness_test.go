@@ -141,6 +141,7 @@ type vm struct {
 	disks  []string // raw image paths
 	serial []string // virtio-blk serials
 	tap    string
+	uefi   bool // OVMF (UEFI firmware) instead of SeaBIOS; installed with systemd-boot
 }
 
 func (l *lab) newVM(name, mac string, n int, sizeMiB int64) *vm {
@@ -165,7 +166,8 @@ func (l *lab) newVM(name, mac string, n int, sizeMiB int64) *vm {
 // boot decides the host's next boot at the boot server exactly as for a PXE
 // boot (store.BootFor mints the token; ipxe.Cmdline is the script's command
 // line) and starts the installer by QEMU direct kernel boot with that line.
-// With fromDisk it starts the VM from its own disks instead (-boot c).
+// With fromDisk it starts the VM from its own disks instead (-boot c; for a
+// UEFI VM the disks' bootindex, with the firmware's own PXE turned off).
 // reached is how long after QEMU's start the host's status first satisfied
 // cond (polled every 50 ms; 0 if never).
 func (l *lab) boot(v *vm, fromDisk bool, timeout time.Duration, cond func(plan.Status) bool) (serial string, reached time.Duration) {
@@ -176,12 +178,22 @@ func (l *lab) boot(v *vm, fromDisk bool, timeout time.Duration, cond func(plan.S
 		"-netdev", "tap,id=n0,ifname=" + v.tap + ",script=no,downscript=no",
 		"-device", "virtio-net-pci,netdev=n0,romfile=,mac=" + v.mac}
 	for i, d := range v.disks {
-		args = append(args, "-drive", fmt.Sprintf("file=%s,if=none,id=d%d,format=raw", d, i),
-			"-device", fmt.Sprintf("virtio-blk-pci,drive=d%d,serial=%s", i, v.serial[i]))
+		dev := fmt.Sprintf("virtio-blk-pci,drive=d%d,serial=%s", i, v.serial[i])
+		if v.uefi {
+			dev += fmt.Sprintf(",bootindex=%d", i+1)
+		}
+		args = append(args, "-drive", fmt.Sprintf("file=%s,if=none,id=d%d,format=raw", d, i), "-device", dev)
 	}
-	if fromDisk {
+	if v.uefi {
+		// OVMF's own virtio-net driver would PXE-boot even without an
+		// option ROM: only the disks may boot
+		args = append(args, "-bios", ovmfImage,
+			"-fw_cfg", "name=opt/org.tianocore/IPv4PXESupport,string=n",
+			"-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=n")
+	}
+	if fromDisk && !v.uefi {
 		args = append(args, "-boot", "c")
-	} else {
+	} else if !fromDisk {
 		b, err := l.st.BootFor(v.mac, true)
 		if err != nil {
 			l.t.Fatal(err)

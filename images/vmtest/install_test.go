@@ -16,8 +16,9 @@ import (
 )
 
 // labPlan is an install plan as the provider would send it for a lab host:
-// /boot RAID1 (metadata 1.0) and an encrypted root at level, extlinux, the
-// lab OS image and two role files.
+// /boot RAID1 (metadata 1.0) and an encrypted root at level, extlinux
+// (systemd-boot for a UEFI VM, as for firmware = "uefi"), the lab OS image
+// and two role files.
 func labPlan(t *testing.T, l *lab, v *vm, level int) *plan.Plan {
 	t.Helper()
 	sum, err := os.ReadFile(filepath.Join(l.build, "os/busybox-root.tar.gz.sha256"))
@@ -30,6 +31,9 @@ func labPlan(t *testing.T, l *lab, v *vm, level int) *plan.Plan {
 		Encryption: plan.Encryption{Cipher: "aes-xts-plain64", KeySize: 512, PBKDF: "pbkdf2", PBKDFIter: 1000, KeySource: "bootserver"},
 		Image:      plan.Image{Name: "busybox-root", URL: baseURL + "/files/os/busybox-root.tar.gz", SHA256: strings.TrimSpace(string(sum))},
 		Bootloader: "extlinux", After: "poweroff",
+	}
+	if v.uefi {
+		p.Bootloader = "systemd-boot"
 	}
 	var names []string
 	for i, s := range v.serial {
@@ -86,7 +90,7 @@ func checkInstalled(t *testing.T, l *lab, v *vm, p *plan.Plan, key string, res *
 	for i, d := range v.disks {
 		ps := partitions(t, d)
 		if len(ps) != 3 {
-			t.Fatalf("%s: %d partitions, want 3 (bios, boot, root)", d, len(ps))
+			t.Fatalf("%s: %d partitions, want 3 (bios or esp, boot, root)", d, len(ps))
 		}
 		for _, c := range []struct {
 			part     part

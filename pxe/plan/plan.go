@@ -31,7 +31,7 @@ type Plan struct {
 	Encryption Encryption `json:"encryption"`
 	Image      Image      `json:"image"`
 	Files      []File     `json:"files,omitempty"`
-	Bootloader string     `json:"bootloader"` // "extlinux" (BIOS), "grub-efi", "none"
+	Bootloader string     `json:"bootloader"` // "extlinux" (BIOS), "systemd-boot" (UEFI), "none"; "grub-efi" is not implemented
 	After      string     `json:"after"`      // "poweroff" or "reboot"
 	Unlock     Unlock     `json:"unlock"`
 }

@@ -16,6 +16,17 @@ const StdinKey = "key"
 // BootPartMiB is the size of each disk's /boot member partition.
 const BootPartMiB = 128
 
+// ESPPartMiB is the size of each disk's EFI system partition (UEFI
+// bootloaders): FAT32, holding the bootloader, the kernel and the initramfs.
+const ESPPartMiB = 128
+
+// UEFI reports whether a plan's bootloader boots through UEFI firmware: the
+// disks then carry an EFI system partition each instead of a BIOS boot
+// partition.
+func UEFI(bootloader string) bool {
+	return bootloader == "systemd-boot" || bootloader == "grub-efi"
+}
+
 // Step is one command of the layout.
 type Step struct {
 	Stage string   `json:"stage"`
@@ -41,6 +52,9 @@ type Layout struct {
 	Disks  map[string]string `json:"disks"` // planned name -> device
 	Arrays []Array           `json:"arrays"`
 	Steps  []Step            `json:"steps"`
+	// ESPs are the EFI system partitions, one per disk in disk name order
+	// (UEFI bootloaders only): each gets the same boot files.
+	ESPs []string `json:"esps,omitempty"`
 }
 
 // Options are the few machine paths the commands use.
@@ -54,7 +68,8 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 		return nil, fmt.Errorf("%w: no arrays", ErrBadPlan)
 	}
 	l := &Layout{Disks: devs}
-	// partitions per disk: 1 is the BIOS boot partition, then one per array in plan order
+	// partitions per disk: 1 is the BIOS boot partition (the EFI system
+	// partition for UEFI), then one per array in plan order
 	parts := map[string][]string{} // disk -> array names in partition order
 	for _, a := range p.Arrays {
 		if err := checkArray(p, a); err != nil {
@@ -76,6 +91,10 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 	for _, d := range disks {
 		dev := devs[d]
 		args := []string{"sgdisk", "-o", "-n", "1:2048:+1M", "-t", "1:EF02", "-c", "1:bios"}
+		if UEFI(p.Bootloader) {
+			args = []string{"sgdisk", "-o", "-n", fmt.Sprintf("1:2048:+%dM", ESPPartMiB), "-t", "1:EF00", "-c", "1:esp"}
+			l.ESPs = append(l.ESPs, PartitionPath(dev, 1))
+		}
 		for i, name := range parts[d] {
 			n := strconv.Itoa(i + 2)
 			size := "0"
@@ -86,7 +105,7 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 				size = fmt.Sprintf("+%dM", BootPartMiB)
 			}
 			args = append(args, "-n", n+":0:"+size, "-t", n+":FD00", "-c", n+":"+name)
-			if arrayByName(p, name).Mount == "/boot" {
+			if arrayByName(p, name).Mount == "/boot" && !UEFI(p.Bootloader) {
 				args = append(args, "-A", n+":set:2") // legacy BIOS bootable: gptmbr.bin boots it
 			}
 			partOf[d+"/"+name] = PartitionPath(dev, i+2)
@@ -100,6 +119,9 @@ func Build(p *plan.Plan, devs map[string]string, opt Options) (*Layout, error) {
 		}
 	}
 	var raid, luks, mkfs []Step
+	for _, esp := range l.ESPs {
+		mkfs = append(mkfs, Step{Stage: plan.StageFilesystem, Argv: []string{"mkfs.fat", "-F", "32", "-n", "ESP", esp}})
+	}
 	if needsRAID456(p.Arrays) {
 		// /init loads raid1 and raid10; raid456 is only shipped (initrd/modules.txt)
 		raid = append(raid, Step{Stage: plan.StageRAID, Argv: []string{"modprobe", "raid456"}})

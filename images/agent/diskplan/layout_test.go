@@ -44,9 +44,13 @@ func TestBuildGolden(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		disks, level int
-	}{{"raid1", 2, 1}, {"raid10", 4, 10}, {"raid5", 3, 5}, {"raid6", 4, 6}} {
+		bootloader   string
+	}{{"raid1", 2, 1, ""}, {"raid10", 4, 10, ""}, {"raid5", 3, 5, ""}, {"raid6", 4, 6, ""}, {"raid1-uefi", 2, 1, "systemd-boot"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := testPlan(tc.disks, tc.level)
+			if tc.bootloader != "" {
+				p.Bootloader = tc.bootloader
+			}
 			devs, err := Match(p.Disks, facts(tc.disks))
 			if err != nil {
 				t.Fatal(err)
@@ -181,6 +185,51 @@ func TestBuildSingleDisk(t *testing.T) {
 	}
 	if len(creates) != 2 || !strings.Contains(creates[0], "--force --level=1 --raid-devices=1 --metadata=1.0") {
 		t.Fatalf("one-disk arrays: %q", creates)
+	}
+}
+
+// TestBuildUEFI checks the disks of a UEFI plan: partition 1 of every disk
+// is an EFI system partition formatted FAT32 (listed in ESPs, disk name
+// order), and nothing of the BIOS path is left (no gptmbr.bin, no legacy
+// bootable attribute, no BIOS boot partition).
+func TestBuildUEFI(t *testing.T) {
+	p := testPlan(3, 5)
+	p.Bootloader = "systemd-boot"
+	devs, err := Match(p.Disks, facts(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := Build(p, devs, Options{GPTMBR: "/usr/lib/syslinux/gptmbr.bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"/dev/vdd1", "/dev/vdc1", "/dev/vdb1"}; strings.Join(l.ESPs, " ") != strings.Join(want, " ") {
+		t.Fatalf("ESPs %q, want %q", l.ESPs, want)
+	}
+	formatted := map[string]bool{}
+	for _, s := range l.Steps {
+		args := strings.Join(s.Argv, " ")
+		switch {
+		case s.Argv[0] == "sgdisk" && !strings.Contains(args, "-n 1:2048:+128M -t 1:EF00 -c 1:esp"):
+			t.Errorf("no EFI system partition first: %s", args)
+		case s.Argv[0] == "sgdisk" && (strings.Contains(args, "EF02") || strings.Contains(args, ":set:2")):
+			t.Errorf("BIOS boot partition or legacy bootable attribute on a UEFI disk: %s", args)
+		case s.Argv[0] == "dd" || strings.Contains(args, "^64bit"):
+			t.Errorf("BIOS-only step in a UEFI layout: %s", args)
+		case s.Argv[0] == "mkfs.fat":
+			if s.Stage != plan.StageFilesystem || !strings.HasPrefix(args, "mkfs.fat -F 32 ") {
+				t.Errorf("ESP format step %s %s", s.Stage, args)
+			}
+			formatted[s.Argv[len(s.Argv)-1]] = true
+		}
+	}
+	for _, esp := range l.ESPs {
+		if !formatted[esp] {
+			t.Errorf("%s is not formatted FAT32", esp)
+		}
+	}
+	if !UEFI("systemd-boot") || !UEFI("grub-efi") || UEFI("extlinux") || UEFI("") {
+		t.Errorf("UEFI() classification")
 	}
 }
 
