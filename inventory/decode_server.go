@@ -10,7 +10,7 @@ var serverSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "site", Required: true}, {Name: "rack", Required: true}, {Name: "u", Required: true},
 		{Name: "height"}, {Name: "model"}, {Name: "serial", Required: true}, {Name: "address"},
-		{Name: "image"}, {Name: "roles"}, {Name: "comments"},
+		{Name: "image"}, {Name: "roles"}, {Name: "comments"}, {Name: "firmware"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{
 		{Type: "psu"}, {Type: "bmc"}, {Type: "nic", LabelNames: []string{"name"}},
@@ -19,9 +19,9 @@ var serverSchema = &hcl.BodySchema{
 }
 
 // decodeServer decodes a `server "NAME" { … }` block with its psu, bmc,
-// nic, disk and storage blocks. Height defaults to 1 U.
+// nic, disk and storage blocks. Height defaults to 1 U, firmware to "bios".
 func decodeServer(b *hcl.Block, ctx *hcl.EvalContext) (*Server, hcl.Diagnostics) {
-	s := &Server{Name: b.Labels[0], Height: 1, DeclRange: b.DefRange}
+	s := &Server{Name: b.Labels[0], Height: 1, Firmware: FirmwareBIOS, DeclRange: b.DefRange}
 	content, diags := blockContent(b, serverSchema, blockName(b))
 	name := blockName(b)
 	a := attrs{ctx: ctx, set: content.Attributes, diags: &diags, out: &s.Attrs, block: name}
@@ -35,6 +35,7 @@ func decodeServer(b *hcl.Block, ctx *hcl.EvalContext) (*Server, hcl.Diagnostics)
 	a.str("image", &s.Image)
 	a.strs("roles", &s.Roles)
 	a.str("comments", &s.Comments)
+	a.str("firmware", &s.Firmware)
 
 	for _, blk := range content.Blocks {
 		var d hcl.Diagnostics

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"path/filepath"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 func stackDir(name string) string { return filepath.Join("..", "stacks", name) }
@@ -152,6 +154,31 @@ func TestStacksAreFormatted(t *testing.T) {
 		changed, diags, err := FormatDir(stackDir(name), false)
 		if err != nil || diags.HasErrors() || len(changed) > 0 {
 			t.Errorf("%s: not in canonical layout: %v %v %v", name, changed, diags, err)
+		}
+	}
+}
+
+// TestFirmware checks the server firmware attribute: "bios" when absent,
+// "uefi" as written, its range kept for diagnostics (the bad value itself is
+// testdata/invalid/bad-firmware).
+func TestFirmware(t *testing.T) {
+	inv, diags := Load(filepath.Join("testdata", "invalid", "bad-firmware"))
+	if diags.HasErrors() {
+		t.Fatalf("Load: %s", diags.Error())
+	}
+	got := map[string]string{}
+	for _, s := range inv.Servers {
+		got[s.Name] = s.Firmware
+		if s.Firmware != FirmwareBIOS && s.Attrs.Of("firmware", hcl.Range{}).Start.Line == 0 {
+			t.Errorf("%s: firmware %q has no range", s.Name, s.Firmware)
+		}
+	}
+	if got["node1"] != FirmwareBIOS || got["node2"] != "efi" || got["node3"] != FirmwareUEFI {
+		t.Errorf("firmware by server: %v; want node1 bios (default), node2 efi, node3 uefi", got)
+	}
+	for _, s := range mustLoad(t, stackDir("lab")).Servers {
+		if s.Firmware != FirmwareBIOS {
+			t.Errorf("lab %s: firmware %q, want the default bios", s.Name, s.Firmware)
 		}
 	}
 }

@@ -106,10 +106,18 @@ type Server struct {
 	Disks    []Disk
 	Storage  Storage
 	Comments string // free text, e.g. asset notes
+	Firmware string // FirmwareBIOS (default) or FirmwareUEFI: how the host boots from its disks
 
 	DeclRange hcl.Range
 	Attrs     AttrRanges // range of each attribute set, by name
 }
+
+// Firmware kinds of a server: what boots it from its own disks (the
+// installer lays extlinux for BIOS, systemd-boot on an ESP per disk for UEFI).
+const (
+	FirmwareBIOS = "bios"
+	FirmwareUEFI = "uefi"
+)
 
 // PSU is one power supply, plugged into an outlet of a PDU.
 type PSU struct {

@@ -20,6 +20,19 @@ func Validate(inv *Inventory) hcl.Diagnostics {
 	diags = append(diags, checkRackSpace(inv, ix)...)
 	diags = append(diags, checkOutlets(inv, ix)...)
 	diags = append(diags, checkStorage(inv)...)
+	diags = append(diags, checkFirmware(inv)...)
 	diags = append(diags, checkRoles(inv, ix)...)
+	return diags
+}
+
+// checkFirmware checks each server's firmware attribute.
+func checkFirmware(inv *Inventory) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, s := range inv.Servers {
+		if s.Firmware != FirmwareBIOS && s.Firmware != FirmwareUEFI {
+			diags = append(diags, errorAt(s.Attrs.Of("firmware", s.DeclRange), `Invalid value for "firmware"`,
+				"server %q: firmware must be %q or %q, not %q.", s.Name, FirmwareBIOS, FirmwareUEFI, s.Firmware))
+		}
+	}
 	return diags
 }
