@@ -44,7 +44,7 @@ func BuildPlan(in ServerArgs) (plan.Plan, error) {
 			DNS:     append([]string(nil), in.DNS...),
 		},
 		Image:      plan.Image{Name: in.Image.Name, URL: in.Image.URL, SHA256: in.Image.SHA256},
-		Bootloader: "extlinux",
+		Bootloader: bootloader(in),
 		After:      after,
 	}
 	names := make([]string, 0, len(in.Storage.Disks))
@@ -161,7 +161,28 @@ func validateArgs(in ServerArgs) error {
 	if _, err := installTimeout(in); err != nil {
 		return err
 	}
+	if f := firmware(in); f != "bios" && f != "uefi" {
+		return fmt.Errorf("firmware: %q is not bios or uefi", f)
+	}
 	return nil
+}
+
+// firmware is the input's firmware or the default, bios.
+func firmware(in ServerArgs) string {
+	if in.Firmware == nil || *in.Firmware == "" {
+		return "bios"
+	}
+	return *in.Firmware
+}
+
+// bootloader is what the installer lays for the host's firmware: extlinux
+// on the RAID1 /boot for BIOS, systemd-boot on every disk's EFI system
+// partition for UEFI.
+func bootloader(in ServerArgs) string {
+	if firmware(in) == "uefi" {
+		return "systemd-boot"
+	}
+	return "extlinux"
 }
 
 func checkMAC(mac string) error {

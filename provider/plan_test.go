@@ -66,6 +66,7 @@ func TestBuildPlanErrorsNameInput(t *testing.T) {
 		"storage.raidLevel": func(a *ServerArgs) { a.Storage.RAIDLevel = 3 },
 		"installTimeout":    func(a *ServerArgs) { s := "soon"; a.InstallTimeout = &s },
 		"bootServerUrl":     func(a *ServerArgs) { a.BootServerURL = "10.11.0.2:8080" },
+		"firmware":          func(a *ServerArgs) { s := "efi"; a.Firmware = &s },
 	} {
 		a := planArgs()
 		mod(&a)
@@ -73,6 +74,44 @@ func TestBuildPlanErrorsNameInput(t *testing.T) {
 		if err == nil || len(err.Error()) < len(field) || err.Error()[:len(field)+1] != field+":" {
 			t.Errorf("%s: got %v, want an error naming %s", field, err, field)
 		}
+	}
+}
+
+// TestFirmwarePlansBootloader checks what firmware plans: extlinux for bios
+// and when absent (the plan, and so its hash, of every host installed before
+// the input existed stays the same), systemd-boot for uefi, with the same
+// arrays; and how a change of firmware diffs: absent and bios are the same,
+// bios to uefi replaces the server (the disks are laid out again).
+func TestFirmwarePlansBootloader(t *testing.T) {
+	bios, uefi := "bios", "uefi"
+	absent := planArgs()
+	withBIOS, withUEFI := planArgs(), planArgs()
+	withBIOS.Firmware, withUEFI.Firmware = &bios, &uefi
+	p0, err0 := BuildPlan(absent)
+	p1, err1 := BuildPlan(withBIOS)
+	p2, err2 := BuildPlan(withUEFI)
+	if err0 != nil || err1 != nil || err2 != nil {
+		t.Fatal(err0, err1, err2)
+	}
+	if p0.Bootloader != "extlinux" || PlanHash(p0) != PlanHash(p1) {
+		t.Errorf("bios: bootloader %q, plan hash %s, absent %s", p1.Bootloader, PlanHash(p1), PlanHash(p0))
+	}
+	if p2.Bootloader != "systemd-boot" {
+		t.Errorf("uefi: bootloader %q, want systemd-boot", p2.Bootloader)
+	}
+	a0, _ := json.Marshal(p0.Arrays)
+	a2, _ := json.Marshal(p2.Arrays)
+	if string(a0) != string(a2) {
+		t.Errorf("uefi arrays %s differ from bios %s", a2, a0)
+	}
+	if d := DiffArgs(absent, withBIOS); d.HasChanges {
+		t.Errorf("absent firmware and bios differ: %+v", d.DetailedDiff)
+	}
+	if d := DiffArgs(withBIOS, withUEFI); !d.HasChanges || d.DetailedDiff["firmware"].Kind != "update&replace" || len(d.DetailedDiff) != 1 {
+		t.Errorf("bios -> uefi: %+v", d.DetailedDiff)
+	}
+	if d := DiffArgs(absent, withUEFI); d.DetailedDiff["firmware"].Kind != "update&replace" {
+		t.Errorf("absent -> uefi: %+v", d.DetailedDiff)
 	}
 }
 

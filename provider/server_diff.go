@@ -25,6 +25,7 @@ var inputChange = map[string]p.DiffKind{
 	"bootServerUrl":  p.Update,
 	"image":          p.UpdateReplace,
 	"storage":        p.UpdateReplace,
+	"firmware":       p.UpdateReplace,
 	"files":          p.Update,
 	"afterInstall":   p.Update,
 	"installTimeout": p.Update,
@@ -138,6 +139,8 @@ func fields(a ServerArgs) map[string]string {
 	for k, v := range raw {
 		out[k] = canon(v)
 	}
+	// bios is the default: state recorded before the input existed is bios
+	out["firmware"] = canon(firmware(a))
 	return out
 }
 

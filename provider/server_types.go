@@ -31,6 +31,7 @@ type ServerArgs struct {
 	BootServerURL  string      `pulumi:"bootServerUrl"`
 	Image          ImageArgs   `pulumi:"image"`
 	Storage        StorageArgs `pulumi:"storage"`
+	Firmware       *string     `pulumi:"firmware,optional"`
 	Files          []FileArgs  `pulumi:"files,optional"`
 	AfterInstall   *string     `pulumi:"afterInstall,optional"`
 	InstallTimeout *string     `pulumi:"installTimeout,optional"`
@@ -47,6 +48,9 @@ func (a *ServerArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.BootServerURL, "Base URL of the site's boot server, e.g. http://10.11.0.2:8080.")
 	an.Describe(&a.Image, "OS image laid on the root filesystem.")
 	an.Describe(&a.Storage, "RAID + LUKS2 layout the installer builds.")
+	an.Describe(&a.Firmware, "How the host boots from its disks: bios (default; extlinux on the RAID1 /boot) "+
+		"or uefi (systemd-boot on an EFI system partition of every disk). A change reinstalls the server.")
+	an.SetDefault(&a.Firmware, "bios")
 	an.Describe(&a.Files, "Role and identity files written into the installed root.")
 	an.Describe(&a.AfterInstall, "What the installer does when done: reboot (default) or poweroff.")
 	an.SetDefault(&a.AfterInstall, "reboot")

@@ -43,8 +43,9 @@ func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.Fi
 			Address: s.BMC.Address.String(), Port: s.BMC.Port, Protocol: s.BMC.Protocol,
 			Username: cred.Username, Password: password,
 		},
-		Image:   img,
-		Storage: racksmith.Storage{RaidLevel: s.Storage.RAIDLevel},
+		Image:    img,
+		Storage:  racksmith.Storage{RaidLevel: s.Storage.RAIDLevel},
+		Firmware: s.Firmware,
 	}
 	if site.Network.Gateway.IsValid() {
 		args.Gateway = site.Network.Gateway.String()

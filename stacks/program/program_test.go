@@ -90,6 +90,9 @@ func TestProgramDeclaresOneServerPerInventoryServer(t *testing.T) {
 		storage["encryption"].ObjectValue()["pbkdf"].StringValue() != "pbkdf2" {
 		t.Fatalf("storage: %v", storage)
 	}
+	if f := n1["firmware"]; !f.IsString() || f.StringValue() != inventory.FirmwareBIOS {
+		t.Fatalf("firmware: %v, want the inventory's default bios", f)
+	}
 	// The lab image is defined in images/os/lab-busybox.json and built as busybox-root.
 	if img := n1["image"].ObjectValue(); img["name"].StringValue() != "lab-busybox" ||
 		img["url"].StringValue() != "http://10.11.0.2:8080/files/os/busybox-root.tar.gz" {

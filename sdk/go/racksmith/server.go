@@ -50,6 +50,7 @@ type ServerArgs struct {
 	BootServerUrl  pulumi.StringInput `pulumi:"bootServerUrl"`
 	Image          Image              `pulumi:"image"`
 	Storage        Storage            `pulumi:"storage"`
+	Firmware       string             `pulumi:"firmware"` // "bios" (default) or "uefi"
 	Files          []File             `pulumi:"files"`
 	AfterInstall   string             `pulumi:"afterInstall"`
 	InstallTimeout string             `pulumi:"installTimeout"`
@@ -71,6 +72,7 @@ type serverArgs struct {
 	BootServerUrl  string   `pulumi:"bootServerUrl"`
 	Image          Image    `pulumi:"image"`
 	Storage        Storage  `pulumi:"storage"`
+	Firmware       string   `pulumi:"firmware"`
 	Files          []File   `pulumi:"files"`
 	AfterInstall   string   `pulumi:"afterInstall"`
 	InstallTimeout string   `pulumi:"installTimeout"`
