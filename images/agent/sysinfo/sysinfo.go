@@ -83,12 +83,7 @@ func (r Reader) Disks() ([]plan.DiskFact, error) {
 			return nil, fmt.Errorf("disk %s: size: %w", n, err)
 		}
 		d := plan.DiskFact{Path: "/dev/" + n, SizeBytes: sectors * 512, Model: r.read("sys/block/" + n + "/device/model")}
-		for _, s := range []string{"serial", "device/serial"} {
-			if v := r.read("sys/block/" + n + "/" + s); v != "" {
-				d.Serial = v
-				break
-			}
-		}
+		d.Serial = r.diskSerial(n)
 		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -119,4 +114,24 @@ func (r Reader) read(rel string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// diskSerial is a disk's serial number: virtio's serial, NVMe's
+// device/serial, else the SCSI unit serial number VPD page (0x80) of a
+// SATA or SAS disk (there is no udev in the installer to read it for us).
+func (r Reader) diskSerial(name string) string {
+	for _, s := range []string{"serial", "device/serial"} {
+		if v := r.read("sys/block/" + name + "/" + s); v != "" {
+			return v
+		}
+	}
+	b, err := os.ReadFile(r.path("sys/block/" + name + "/device/vpd_pg80"))
+	if err != nil || len(b) < 4 || b[1] != 0x80 {
+		return ""
+	}
+	n := int(b[2])<<8 | int(b[3])
+	if n > len(b)-4 {
+		n = len(b) - 4
+	}
+	return strings.TrimSpace(strings.Trim(string(b[4:4+n]), "\x00"))
 }
