@@ -132,6 +132,7 @@ for f in $(pkglist "$HERE/initrd/binaries.txt"); do
   esac
 done
 cp -L "$STAGE/lib64/ld-linux-x86-64.so.2" "$IR/lib64/ld-linux-x86-64.so.2"
+ln -sf /sbin/bash "$IR/bin/bash" # clevis's scripts start with #!/bin/bash
 sort -o "$LIBREPORT" "$LIBREPORT"
 grep -q ' host:' "$LIBREPORT" && log "warning: some libraries came from the host, see $LIBREPORT"
 
@@ -162,6 +163,7 @@ echo "$KVER" > "$IR/etc/racksmith/kernel"
   -o "$IR/bin/racksmith-installer" ./cmd/racksmith-installer)
 install -m 0755 "$HERE/initrd/init" "$IR/init"
 install -m 0755 "$HERE/initrd/udhcpc.script" "$IR/usr/share/udhcpc/default.script"
+install -D -m 0644 "$HERE/initrd/pwquality.conf" "$IR/etc/security/pwquality.conf"
 echo "$VERSIONS" > "$IR/etc/racksmith/packages"
 
 # reproducible archives: fixed mtimes, sorted names, numeric owners

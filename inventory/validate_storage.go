@@ -88,5 +88,13 @@ func checkEncryption(s *Server, st Storage) hcl.Diagnostics {
 		diags = append(diags, errorAt(at("key_source"), "Invalid key source",
 			"server %q encryption: \"key_source\" must be \"bootserver\" or \"tang\", not %q.", s.Name, e.KeySource))
 	}
+	switch e.RecoveryEscrow {
+	case "", "pulumi":
+	default:
+		diags = append(diags, errorAt(at("recovery_escrow"), "Invalid recovery escrow",
+			"server %q encryption: \"recovery_escrow\" must be \"pulumi\" (the provider generates a recovery passphrase "+
+				"for a second keyslot and keeps it only as the secret output recoveryKey of the stack) or unset, not %q.",
+			s.Name, e.RecoveryEscrow))
+	}
 	return diags
 }

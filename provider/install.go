@@ -62,6 +62,25 @@ func newKey() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
+// recoveryKey gives out a recovery passphrase when the plan asks for a
+// recovery keyslot (generated like the LUKS key, kept only as the secret
+// output recoveryKey) and drops it when the plan does not.
+func recoveryKey(out *ServerState, pl plan.Plan) error {
+	if !pl.Encryption.Recovery {
+		out.RecoveryKey = ""
+		return nil
+	}
+	if out.RecoveryKey != "" {
+		return nil
+	}
+	k, err := newKey()
+	if err != nil {
+		return fmt.Errorf("recovery passphrase: %w", err)
+	}
+	out.RecoveryKey = k
+	return nil
+}
+
 // power reports the BMC's power state; an error means the BMC did not answer.
 func (ss *session) power(ctx context.Context) (string, error) {
 	st, err := ss.bmc.PowerState(ctx)

@@ -79,8 +79,8 @@ func TestSchemaGolden(t *testing.T) {
 	if !ok {
 		t.Fatal("no racksmith:index:Server in the schema")
 	}
-	if !srv.Properties["luksKey"].Secret || !s.Types["racksmith:index:BMCArgs"].Properties["password"].Secret {
-		t.Fatal("luksKey and bmc password must be secret in the schema")
+	if !srv.Properties["luksKey"].Secret || !srv.Properties["recoveryKey"].Secret || !s.Types["racksmith:index:BMCArgs"].Properties["password"].Secret {
+		t.Fatal("luksKey, recoveryKey and bmc password must be secret in the schema")
 	}
 }
 

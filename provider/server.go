@@ -170,6 +170,10 @@ func (s *Server) install(ctx context.Context, ss *session, in ServerArgs, pl pla
 			return out, err
 		}
 		out.KeyHeldByBootOnly = false
+		out.RecoveryKey = "" // a new volume gets a new recovery passphrase too
+	}
+	if err := recoveryKey(&out, pl); err != nil {
+		return out, err
 	}
 	var res *plan.Result
 	if resume {
@@ -177,7 +181,7 @@ func (s *Server) install(ctx context.Context, ss *session, in ServerArgs, pl pla
 		res, err = ss.wait(ctx, plan.ModeInstall, timeout)
 	} else {
 		res, err = ss.run(ctx, attempt{
-			intent:    plan.Intent{Mode: plan.ModeInstall, Plan: &pl, Key: out.LUKSKey},
+			intent:    plan.Intent{Mode: plan.ModeInstall, Plan: &pl, Key: out.LUKSKey, RecoveryKey: out.RecoveryKey},
 			reinstall: !fresh, fresh: fresh, timeout: timeout,
 		})
 	}

@@ -22,6 +22,7 @@ import (
 type API interface {
 	Plan(ctx context.Context) (*plan.Plan, error)
 	Key(ctx context.Context) ([]byte, error)
+	RecoveryKey(ctx context.Context) ([]byte, error)
 	Facts(ctx context.Context, f plan.Facts) error
 	Event(ctx context.Context, e plan.Event) error
 	Result(ctx context.Context, r plan.Result) error

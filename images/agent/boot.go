@@ -40,7 +40,13 @@ func (a *Agent) Boot(ctx context.Context) error {
 		return fmt.Errorf("boot config has no array mounted at /")
 	}
 	dev := root.Device
-	if root.Encrypt {
+	if root.Encrypt && cfg.KeySource == "tang" {
+		// the Tang servers unlock it (clevis): no key from the boot server
+		if err := a.unlockTang(ctx, root.Device, root.Name); err != nil {
+			return fmt.Errorf("unlock with tang: %w", err)
+		}
+		dev = "/dev/mapper/" + root.Name
+	} else if root.Encrypt {
 		if cfg.KeySource != "bootserver" {
 			return fmt.Errorf("%w: key source %q at boot", ErrNotImplemented, cfg.KeySource)
 		}

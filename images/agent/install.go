@@ -49,11 +49,16 @@ func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, erro
 	for _, ar := range l.Arrays {
 		encrypted = encrypted || ar.Encrypt
 	}
-	if encrypted && p.Encryption.KeySource == "tang" {
-		return p, fail(plan.StagePlan, fmt.Errorf("%w: key source tang (Clevis binding)", ErrNotImplemented))
+	tang := encrypted && p.Encryption.KeySource == "tang"
+	if encrypted {
+		if err := checkKeySource(p.Encryption); err != nil {
+			return p, fail(plan.StagePlan, err)
+		}
 	}
-	if encrypted && p.Encryption.Recovery {
-		return p, fail(plan.StagePlan, fmt.Errorf("%w: recovery keyslot escrow", ErrNotImplemented))
+	if tang {
+		if err := a.checkTang(ctx, p.Encryption); err != nil {
+			return p, fail(plan.StagePlan, err)
+		}
 	}
 	if p.Bootloader != "extlinux" && p.Bootloader != "systemd-boot" && p.Bootloader != "none" && p.Bootloader != "" {
 		return p, fail(plan.StagePlan, fmt.Errorf("%w: bootloader %q", ErrNotImplemented, p.Bootloader))
@@ -76,12 +81,18 @@ func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, erro
 			return p, fail(plan.StageFiles, err)
 		}
 	}
-	var key []byte
+	var key, recovery []byte
 	if encrypted {
 		if key, err = a.API.Key(ctx); err != nil {
 			return p, fail(plan.StageLUKS, err)
 		}
 		defer clear(key)
+		if p.Encryption.Recovery {
+			if recovery, err = a.API.RecoveryKey(ctx); err != nil {
+				return p, fail(plan.StageLUKS, fmt.Errorf("recovery key: %w", err))
+			}
+			defer clear(recovery)
+		}
 	}
 
 	if err := a.wipePartitions(ctx, devs); err != nil {
@@ -95,6 +106,18 @@ func (a *Agent) Install(ctx context.Context, res *plan.Result) (*plan.Plan, erro
 		}
 		if _, err := a.Runner.Run(ctx, s, key); err != nil {
 			return p, err
+		}
+	}
+	for _, ar := range l.Arrays {
+		if ar.Encrypt && recovery != nil {
+			if err := a.addRecoveryKeyslot(ctx, p.Encryption, ar.Device, key, recovery); err != nil {
+				return p, err
+			}
+		}
+		if ar.Encrypt && tang {
+			if err := a.bindTang(ctx, p.Encryption, ar.Device, key); err != nil {
+				return p, err
+			}
 		}
 	}
 	res.ArrayUUIDs = map[string]string{}

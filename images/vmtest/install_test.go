@@ -67,7 +67,14 @@ func install(t *testing.T, l *lab, v *vm, level int) (*plan.Plan, string, *plan.
 	t.Helper()
 	p := labPlan(t, l, v, level)
 	key := randomKey(t)
-	if _, err := l.st.PutIntent(v.mac, plan.Intent{Mode: plan.ModeInstall, Plan: p, Key: key}, false); err != nil {
+	return p, key, installIntent(t, l, v, plan.Intent{Mode: plan.ModeInstall, Plan: p, Key: key})
+}
+
+// installIntent registers in and boots the VM into the installer until it
+// reports; the key and the recovery passphrase must not reach the console.
+func installIntent(t *testing.T, l *lab, v *vm, in plan.Intent) *plan.Result {
+	t.Helper()
+	if _, err := l.st.PutIntent(v.mac, in, false); err != nil {
 		t.Fatal(err)
 	}
 	serial, at := l.boot(v, false, 240*time.Second, func(s plan.Status) bool { return s.State == plan.StateInstalled })
@@ -75,15 +82,19 @@ func install(t *testing.T, l *lab, v *vm, level int) (*plan.Plan, string, *plan.
 	if st.State != plan.StateInstalled || st.Result == nil || !st.Result.OK {
 		t.Fatalf("install of %s: state %s, result %+v\nserial:\n%s", v.name, st.State, st.Result, tail(serial, 8000))
 	}
-	if strings.Contains(serial, key) {
+	if strings.Contains(serial, in.Key) {
 		t.Errorf("the LUKS key appears on the console")
 	}
-	t.Logf("%s raid%d: power-on -> installed callback %.1fs (agent reported %.1fs)", v.name, level, at.Seconds(), st.Result.Seconds)
-	return p, key, st.Result
+	if in.RecoveryKey != "" && strings.Contains(serial, in.RecoveryKey) {
+		t.Errorf("the recovery passphrase appears on the console")
+	}
+	t.Logf("%s: power-on -> installed callback %.1fs (agent reported %.1fs)", v.name, at.Seconds(), st.Result.Seconds)
+	return st.Result
 }
 
-// checkInstalled looks at the disk images from outside the VM.
-func checkInstalled(t *testing.T, l *lab, v *vm, p *plan.Plan, key string, res *plan.Result, level int) {
+// checkInstalled looks at the disk images from outside the VM. It returns
+// the path of a copy of the LUKS2 header (the first 32 MiB of the root).
+func checkInstalled(t *testing.T, l *lab, v *vm, p *plan.Plan, key string, res *plan.Result, level int) string {
 	t.Helper()
 	var members []member
 	var chunk, arraySize int64
@@ -159,4 +170,5 @@ func checkInstalled(t *testing.T, l *lab, v *vm, p *plan.Plan, key string, res *
 	if got := string(debugfsCat(t, fsImg, "/etc/hostname")); got != v.name+"\n" {
 		t.Errorf("/etc/hostname is %q", got)
 	}
+	return hdr
 }

@@ -15,6 +15,7 @@ import (
 type AgentStore interface {
 	AgentPlan(tok string) (string, plan.Plan, error)
 	AgentKey(tok string) (string, string, error)
+	AgentRecoveryKey(tok string) (string, string, error)
 	AddEvent(tok string, ev plan.Event) (string, error)
 	Finish(tok string, res plan.Result) (string, plan.Status, error)
 	Facts(tok string, f plan.Facts) (string, error)
@@ -43,6 +44,7 @@ type Agent struct {
 func (a *Agent) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/agent/plan", a.plan)
 	mux.HandleFunc("GET /api/v1/agent/key", a.key)
+	mux.HandleFunc("GET /api/v1/agent/recovery-key", a.recoveryKey)
 	mux.HandleFunc("POST /api/v1/agent/events", a.events)
 	mux.HandleFunc("POST /api/v1/agent/result", a.result)
 	mux.HandleFunc("POST /api/v1/agent/facts", a.facts)
@@ -103,6 +105,21 @@ func (a *Agent) key(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	log.Info("agent: key handed out")
+	writeSecret(w, key)
+}
+
+func (a *Agent) recoveryKey(w http.ResponseWriter, r *http.Request) {
+	tok, log, ok := a.start(w, r)
+	if !ok {
+		return
+	}
+	mac, key, err := a.Store.AgentRecoveryKey(tok)
+	log = withMAC(r, log, mac)
+	if err != nil {
+		fail(w, r, log, "agent: recovery key refused", err)
+		return
+	}
+	log.Info("agent: recovery key handed out (dropped here)")
 	writeSecret(w, key)
 }
 

@@ -21,6 +21,10 @@ type Intent struct {
 	Mode Mode   `json:"mode"`
 	Plan *Plan  `json:"plan,omitempty"`
 	Key  string `json:"key,omitempty"` // secret: never logged, never returned
+	// RecoveryKey is the recovery passphrase (plan.Encryption.Recovery):
+	// sealed like Key, handed to the installer once for a second keyslot,
+	// then dropped by the boot server (its escrow is the provider's state).
+	RecoveryKey string `json:"recovery_key,omitempty"` // secret
 }
 
 // Status is what the boot server knows of a host (GET /api/v1/hosts/{mac}).

@@ -78,9 +78,13 @@ type Encryption struct {
 	PBKDF       string   `json:"pbkdf"` // "argon2id" or "pbkdf2"
 	PBKDFIter   int      `json:"pbkdf_iter,omitempty"`
 	PBKDFMemKiB int      `json:"pbkdf_mem_kib,omitempty"`
-	KeySource   string   `json:"key_source"` // "bootserver" or "tang"
-	Tang        []string `json:"tang,omitempty"`
-	Recovery    bool     `json:"recovery"` // add a recovery keyslot (passphrase escrowed)
+	KeySource   string   `json:"key_source"`     // "bootserver" or "tang"
+	Tang        []string `json:"tang,omitempty"` // Tang server URLs (key source tang)
+	// TangThumbprints, when set, has one thumbprint per Tang URL (same
+	// order; "" for none): the advertisement's signing key must match it.
+	// Without it the first advertisement is trusted (clevis -y).
+	TangThumbprints []string `json:"tang_thumbprints,omitempty"`
+	Recovery        bool     `json:"recovery"` // add a recovery keyslot (passphrase escrowed by the provider)
 }
 
 // Image is the OS image laid on the root filesystem.

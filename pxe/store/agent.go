@@ -54,7 +54,49 @@ func (s *Store) AgentPlan(tok string) (string, plan.Plan, error) {
 // AgentKey hands out the LUKS key of the current install, once: a second
 // fetch in the same install attempt fails with ErrKeyFetched.
 func (s *Store) AgentKey(tok string) (string, string, error) {
-	var mac, key string
+	var key string
+	mac, err := s.installSecret(tok, "key", func(r *record) error {
+		if r.Secrets.KeyFetched {
+			return ErrKeyFetched
+		}
+		if r.Secrets.SealedKey == nil {
+			return ErrNoKey
+		}
+		k, err := s.seal.open(r.Secrets.SealedKey, r.MAC)
+		if err != nil {
+			return err
+		}
+		key = string(k)
+		r.Secrets.KeyFetched = true
+		return nil
+	})
+	return mac, key, err
+}
+
+// AgentRecoveryKey hands out the recovery passphrase of the current
+// install, once: the boot server drops it as it hands it out (the
+// provider's state is its escrow), so a second fetch gets ErrNoKey.
+func (s *Store) AgentRecoveryKey(tok string) (string, string, error) {
+	var key string
+	mac, err := s.installSecret(tok, "recovery key", func(r *record) error {
+		if r.Secrets.SealedRecovery == nil {
+			return ErrNoKey
+		}
+		k, err := s.seal.open(r.Secrets.SealedRecovery, recoveryAAD(r.MAC))
+		if err != nil {
+			return err
+		}
+		key = string(k)
+		r.Secrets.SealedRecovery = nil
+		return nil
+	})
+	return mac, key, err
+}
+
+// installSecret runs take on the record of the install token's host, in
+// mode install, and stores what take changed (nothing when it fails).
+func (s *Store) installSecret(tok, what string, take func(r *record) error) (string, error) {
+	var mac string
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		r, _, err := lookup(tx, tok, KindInstall)
 		if err != nil {
@@ -62,23 +104,14 @@ func (s *Store) AgentKey(tok string) (string, string, error) {
 		}
 		mac = r.MAC
 		if r.Mode != plan.ModeInstall {
-			return fmt.Errorf("%w: key asked in mode %s", ErrWrongState, r.Mode)
+			return fmt.Errorf("%w: %s asked in mode %s", ErrWrongState, what, r.Mode)
 		}
-		if r.Secrets.KeyFetched {
-			return ErrKeyFetched
-		}
-		if r.Secrets.SealedKey == nil {
-			return ErrNoKey
-		}
-		k, err := s.seal.open(r.Secrets.SealedKey, mac)
-		if err != nil {
+		if err := take(r); err != nil {
 			return err
 		}
-		key = string(k)
-		r.Secrets.KeyFetched = true
 		return s.putRecord(tx, r)
 	})
-	return mac, key, err
+	return mac, err
 }
 
 // AddEvent records a progress event of an install, wipe or discovery boot.
@@ -198,6 +231,11 @@ func (s *Store) Unlock(tok string) (string, string, error) {
 		if r.State == plan.StateQuarantine {
 			return fmt.Errorf("%w: host is quarantined", ErrWrongState)
 		}
+		if tang, err := s.tangHost(r); err != nil {
+			return err
+		} else if tang {
+			return fmt.Errorf("%w: the host's key source is tang: its Tang servers unlock it, not the boot server", ErrWrongState)
+		}
 		if r.Secrets.SealedKey == nil {
 			return ErrNoKey
 		}
@@ -209,6 +247,22 @@ func (s *Store) Unlock(tok string) (string, string, error) {
 		return nil
 	})
 	return mac, key, err
+}
+
+// tangHost tells whether the host's plan unlocks its root with Tang.
+func (s *Store) tangHost(r *record) (bool, error) {
+	if r.Secrets.SealedPlan == nil {
+		return false, nil
+	}
+	js, err := s.seal.open(r.Secrets.SealedPlan, r.MAC)
+	if err != nil {
+		return false, err
+	}
+	var p plan.Plan
+	if err := json.Unmarshal(js, &p); err != nil {
+		return false, fmt.Errorf("decode plan of %s: %w", r.MAC, err)
+	}
+	return p.Encryption.KeySource == "tang", nil
 }
 
 // Booted records that an installed host came up from its own disks.

@@ -24,13 +24,27 @@ type PutResult struct {
 func IntentHash(in plan.Intent) string {
 	keySum := sha256.Sum256([]byte(in.Key))
 	v, _ := json.Marshal(struct {
-		Mode plan.Mode  `json:"mode"`
-		Plan *plan.Plan `json:"plan"`
-		Key  string     `json:"key"`
-	}{in.Mode, in.Plan, hex.EncodeToString(keySum[:])})
+		Mode     plan.Mode  `json:"mode"`
+		Plan     *plan.Plan `json:"plan"`
+		Key      string     `json:"key"`
+		Recovery string     `json:"recovery,omitempty"`
+	}{in.Mode, in.Plan, hex.EncodeToString(keySum[:]), secretDigest(in.RecoveryKey)})
 	h := sha256.Sum256(v)
 	return hex.EncodeToString(h[:])
 }
+
+// secretDigest is the hex SHA-256 of a secret, "" for none.
+func secretDigest(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// recoveryAAD binds a sealed recovery passphrase to its host and its use,
+// so it cannot be swapped in for the host's LUKS key.
+func recoveryAAD(mac string) string { return mac + " recovery" }
 
 // CheckIntent validates an intent for mac (already normalized).
 func CheckIntent(mac string, in plan.Intent) error {
@@ -41,6 +55,9 @@ func CheckIntent(mac string, in plan.Intent) error {
 		}
 		if in.Key == "" && in.Plan.Encryption.KeySource == "bootserver" {
 			return fmt.Errorf("%w: field key: required when plan.encryption.key_source is bootserver", ErrInvalid)
+		}
+		if in.Plan.Encryption.Recovery != (in.RecoveryKey != "") {
+			return fmt.Errorf("%w: field recovery_key: given if and only if plan.encryption.recovery is true", ErrInvalid)
 		}
 	case plan.ModeLocal, plan.ModeDiscover, plan.ModeWipe:
 	default:
@@ -88,9 +105,14 @@ func (s *Store) PutIntent(mac string, in plan.Intent, reinstall bool) (PutResult
 			out.Status = r.status()
 			return nil
 		}
-		var sealed, sealedPlan []byte
+		var sealed, sealedPlan, sealedRecovery []byte
 		if in.Key != "" {
 			if sealed, err = s.seal.seal([]byte(in.Key), mac); err != nil {
+				return err
+			}
+		}
+		if in.RecoveryKey != "" {
+			if sealedRecovery, err = s.seal.seal([]byte(in.RecoveryKey), recoveryAAD(mac)); err != nil {
 				return err
 			}
 		}
@@ -116,7 +138,7 @@ func (s *Store) PutIntent(mac string, in plan.Intent, reinstall bool) (PutResult
 		*r = record{
 			MAC: mac, Mode: in.Mode, State: plan.StatePending,
 			PlanHash: hash, Facts: facts, Intended: true,
-			Secrets: recordSecrets{SealedKey: sealed, SealedPlan: sealedPlan, UnlockHash: unlock},
+			Secrets: recordSecrets{SealedKey: sealed, SealedPlan: sealedPlan, SealedRecovery: sealedRecovery, UnlockHash: unlock},
 		}
 		if in.Plan != nil {
 			r.Hostname = in.Plan.Hostname

@@ -68,12 +68,15 @@ type record struct {
 // token hashes, the AES-GCM sealed LUKS key and the sealed plan (role
 // files may carry credentials).
 type recordSecrets struct {
-	SealedKey    []byte `json:"sealed_key,omitempty"`
-	SealedPlan   []byte `json:"sealed_plan,omitempty"`
-	KeyFetched   bool   `json:"key_fetched,omitempty"`
-	InstallHash  string `json:"install_hash,omitempty"`
-	UnlockHash   string `json:"unlock_hash,omitempty"`
-	DiscoverHash string `json:"discover_hash,omitempty"`
+	SealedKey  []byte `json:"sealed_key,omitempty"`
+	SealedPlan []byte `json:"sealed_plan,omitempty"`
+	KeyFetched bool   `json:"key_fetched,omitempty"`
+	// SealedRecovery is the install's recovery passphrase, sealed; it is
+	// dropped once handed out (the provider's state is its escrow).
+	SealedRecovery []byte `json:"sealed_recovery,omitempty"`
+	InstallHash    string `json:"install_hash,omitempty"`
+	UnlockHash     string `json:"unlock_hash,omitempty"`
+	DiscoverHash   string `json:"discover_hash,omitempty"`
 }
 
 // Open opens (creating if needed) the state file at path and its sealing

@@ -298,7 +298,7 @@ server "fra1-db1" {
       type            = "luks2"
       key_source      = "tang"
       tang            = ["http://tang1.fra1.example.net", "http://tang2.fra1.example.net"]
-      recovery_escrow = "vault:secret/racksmith/recovery/fra1-db1"
+      recovery_escrow = "pulumi"
     }
   }
 }
@@ -774,7 +774,7 @@ server "fra1-db2" {
       type            = "luks2"
       key_source      = "tang"
       tang            = ["http://tang1.fra1.example.net", "http://tang2.fra1.example.net"]
-      recovery_escrow = "vault:secret/racksmith/recovery/fra1-db2"
+      recovery_escrow = "pulumi"
     }
   }
 }
@@ -1076,7 +1076,7 @@ server "fra1-db3" {
       type            = "luks2"
       key_source      = "tang"
       tang            = ["http://tang1.fra1.example.net", "http://tang2.fra1.example.net"]
-      recovery_escrow = "vault:secret/racksmith/recovery/fra1-db3"
+      recovery_escrow = "pulumi"
     }
   }
 }

@@ -52,12 +52,24 @@ func (c *Client) Plan(ctx context.Context) (*plan.Plan, error) {
 // Key fetches the LUKS passphrase (the server hands it out once, so it is
 // repeated only when the request never reached the server).
 func (c *Client) Key(ctx context.Context) ([]byte, error) {
-	b, err := c.do(ctx, http.MethodGet, "/api/v1/agent/key", nil, 64<<10, false)
+	return c.secret(ctx, "/api/v1/agent/key", "key")
+}
+
+// RecoveryKey fetches the recovery passphrase for the second keyslot
+// (handed out once, like Key).
+func (c *Client) RecoveryKey(ctx context.Context) ([]byte, error) {
+	return c.secret(ctx, "/api/v1/agent/recovery-key", "recovery key")
+}
+
+// secret GETs a once-only secret: repeated only when the request never
+// reached the server.
+func (c *Client) secret(ctx context.Context, path, what string) ([]byte, error) {
+	b, err := c.do(ctx, http.MethodGet, path, nil, 64<<10, false)
 	if err != nil {
 		return nil, err
 	}
 	if len(b) == 0 {
-		return nil, fmt.Errorf("get key: empty key")
+		return nil, fmt.Errorf("get %s: empty key", what)
 	}
 	return b, nil
 }

@@ -181,15 +181,27 @@ func needsRAID456(arrays []plan.Array) bool {
 	return false
 }
 
-func luksSteps(e plan.Encryption, dev, name string) []Step {
-	args := []string{"cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--cipher", e.Cipher,
-		"--key-size", strconv.Itoa(e.KeySize), "--pbkdf", e.PBKDF, "--label", name}
+// PBKDFArgs are the cryptsetup options deriving a keyslot's key as the
+// plan says (luksFormat, and every keyslot added later).
+func PBKDFArgs(e plan.Encryption) []string {
+	return append([]string{"--pbkdf", e.PBKDF}, pbkdfCost(e)...)
+}
+
+func pbkdfCost(e plan.Encryption) []string {
+	var args []string
 	if e.PBKDF == "pbkdf2" && e.PBKDFIter > 0 {
 		args = append(args, "--pbkdf-force-iterations", strconv.Itoa(e.PBKDFIter))
 	}
 	if e.PBKDF != "pbkdf2" && e.PBKDFMemKiB > 0 {
 		args = append(args, "--pbkdf-memory", strconv.Itoa(e.PBKDFMemKiB))
 	}
+	return args
+}
+
+func luksSteps(e plan.Encryption, dev, name string) []Step {
+	args := []string{"cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--cipher", e.Cipher,
+		"--key-size", strconv.Itoa(e.KeySize), "--pbkdf", e.PBKDF, "--label", name}
+	args = append(args, pbkdfCost(e)...)
 	return []Step{
 		{Stage: plan.StageLUKS, Argv: append(args, "--key-file", "-", dev), Stdin: StdinKey},
 		{Stage: plan.StageLUKS, Argv: []string{"cryptsetup", "open", "--type", "luks2", "--key-file", "-", dev, name}, Stdin: StdinKey},

@@ -34,6 +34,9 @@ type Server struct {
 	FailedStage    pulumi.StringOutput    `pulumi:"failedStage"`
 	// LuksKey is the LUKS passphrase the provider generated: always secret.
 	LuksKey pulumi.StringOutput `pulumi:"luksKey"`
+	// RecoveryKey is the recovery passphrase of the root's second keyslot
+	// (Encryption.Recovery), escrowed only in the stack's state: always secret.
+	RecoveryKey pulumi.StringOutput `pulumi:"recoveryKey"`
 }
 
 // ServerArgs are a Server's inputs. Nested values are plain Go values
@@ -145,7 +148,7 @@ type File struct {
 	Content string `pulumi:"content"`
 }
 
-// NewServer registers a Server. The BMC password and the LUKS key are
+// NewServer registers a Server. The BMC password, the LUKS key and the recovery passphrase are
 // registered as additional secret outputs.
 func NewServer(ctx *pulumi.Context, name string, args *ServerArgs, opts ...pulumi.ResourceOption) (*Server, error) {
 	if args == nil {
@@ -154,7 +157,7 @@ func NewServer(ctx *pulumi.Context, name string, args *ServerArgs, opts ...pulum
 	if args.Bmc.Password != nil {
 		args.Bmc.Password = pulumi.ToSecret(args.Bmc.Password).(pulumi.StringOutput)
 	}
-	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"luksKey"}))
+	opts = append(opts, pulumi.AdditionalSecretOutputs([]string{"luksKey", "recoveryKey"}))
 	var r Server
 	if err := ctx.RegisterResource(ServerType, name, args, &r, opts...); err != nil {
 		return nil, err
