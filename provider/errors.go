@@ -15,6 +15,9 @@ var (
 	ErrPoweredOff = errors.New("host powered off before the installer reported")
 	// ErrTimeout means the installer did not report within the timeout.
 	ErrTimeout = errors.New("timed out waiting for the installer")
+	// ErrNotDelivered means an installed host rebooted to take new role
+	// files and came up without reporting them (its console says why).
+	ErrNotDelivered = errors.New("host booted without taking its new role files")
 	// ErrNoToken means no boot server API token is configured.
 	ErrNoToken = errors.New("no boot server api token: set racksmith:apiToken (secret) or RACKSMITH_API_TOKEN")
 )

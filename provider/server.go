@@ -70,9 +70,9 @@ func (s *Server) Create(ctx context.Context, req infer.CreateRequest[ServerArgs]
 // Update re-runs an install that failed or was interrupted (the engine
 // updates resources with init errors), and otherwise re-registers the plan
 // (hostname, role files) at the boot server, as a boot-from-disk intent
-// that keeps the host's key. Re-delivering role files into a running host
-// needs an agent on the host: not implemented, so filesDelivered keeps what
-// the last install wrote.
+// that keeps the host's key. Changed role files or hostname are delivered
+// by a reboot: the host's initramfs lays them into its root before it
+// starts and reports them (deliver.go); filesDelivered is what it reported.
 func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs, ServerState]) (infer.UpdateResponse[ServerState], error) {
 	in, old := req.Inputs, req.State
 	pl, err := BuildPlan(in)
@@ -103,17 +103,35 @@ func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs,
 		return infer.UpdateResponse[ServerState]{Output: out}, err
 	}
 	if hash := PlanHash(pl); hash != old.PlanHash {
-		local := pl
-		local.Mode = plan.ModeLocal
-		if _, _, err := ss.boot.PutHost(ctx, in.MAC, plan.Intent{Mode: plan.ModeLocal, Plan: &local}, false); err != nil {
-			return infer.UpdateResponse[ServerState]{}, fmt.Errorf("update plan of %s at boot server: %w", in.Hostname, err)
-		}
-		// filesDelivered stays what the installer wrote: the new files
-		// reach the disks only with the next install of this host
-		if !maps.Equal(old.FilesDelivered, fileSums(in.Files)) {
-			p.GetLogger(ctx).Warningf("%s: role files changed; the new plan is registered at the boot server but not "+
-				"delivered into the running host (live re-delivery is not implemented): they are laid down at its next "+
-				"install; filesDelivered keeps what is on its disks", in.Hostname)
+		want := fileSums(in.Files)
+		if maps.Equal(old.FilesDelivered, want) && old.Hostname == in.Hostname {
+			// nothing the host lays down changed (network settings, the
+			// BMC, the image digest of a later install): register only
+			local := pl
+			local.Mode = plan.ModeLocal
+			if _, _, err := ss.boot.PutHost(ctx, in.MAC, plan.Intent{Mode: plan.ModeLocal, Plan: &local}, false); err != nil {
+				return infer.UpdateResponse[ServerState]{}, fmt.Errorf("update plan of %s at boot server: %w", in.Hostname, err)
+			}
+		} else {
+			timeout, err := installTimeout(in)
+			if err != nil {
+				return infer.UpdateResponse[ServerState]{}, err
+			}
+			if len(in.RebootGroups) > 0 {
+				p.GetLogger(ctx).Infof("%s: reboot groups %v: one server of each at a time", in.Hostname, in.RebootGroups)
+			}
+			release, err := reboots.acquire(ctx, in.RebootGroups)
+			if err != nil {
+				return infer.UpdateResponse[ServerState]{}, fmt.Errorf("waiting to reboot %s: %w", in.Hostname, err)
+			}
+			p.GetLogger(ctx).Infof("%s: role files %s: rebooting it to lay them down", in.Hostname, FileChanges(old.Files, in.Files))
+			sums, err := ss.deliver(ctx, in, pl, timeout)
+			release()
+			if err != nil {
+				// the engine keeps the old state: the next up tries again
+				return infer.UpdateResponse[ServerState]{}, fmt.Errorf("deliver role files to %s: %w", in.Hostname, err)
+			}
+			out.FilesDelivered = sums
 		}
 		out.PlanHash = hash
 	}

@@ -29,6 +29,7 @@ var inputChange = map[string]p.DiffKind{
 	"files":          p.Update,
 	"afterInstall":   p.Update,
 	"installTimeout": p.Update,
+	"rebootGroups":   p.Update,
 }
 
 // Diff compares the recorded inputs with the new ones, input by input, so a
@@ -133,7 +134,7 @@ func fields(a ServerArgs) map[string]string {
 		"hostname": a.Hostname, "site": a.Site, "mac": a.MAC, "nics": a.NICs, "address": a.Address,
 		"gateway": a.Gateway, "dns": a.DNS, "bmc": a.BMC, "bootServerUrl": a.BootServerURL,
 		"image": a.Image, "storage": a.Storage, "files": a.Files,
-		"afterInstall": a.AfterInstall, "installTimeout": a.InstallTimeout,
+		"afterInstall": a.AfterInstall, "installTimeout": a.InstallTimeout, "rebootGroups": a.RebootGroups,
 	}
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {

@@ -2,8 +2,11 @@ package provider_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -196,12 +199,17 @@ func TestServerLifecycle(t *testing.T) {
 		t.Fatalf("diff of unchanged inputs: %+v %v", d, err)
 	}
 
-	// Update of role files: preview touches nothing, the update re-registers
-	// the plan at the boot server without a reinstall (and without claiming
-	// to have delivered the files).
+	// Update of role files: preview touches nothing; the update registers
+	// the new plan as boot-from-disk and reboots the host (no PXE, no new
+	// key, no reinstall), whose initramfs lays the files down and reports
+	// them; filesDelivered is what it reported.
 	newFiles := r.inputs(cases[0].mod)
+	calls := len(r.bmc.SetCalls())
 	if _, err := r.srv.Update(p.UpdateRequest{ID: created.ID, Urn: serverURN, State: out, Inputs: r.check(newFiles, out), DryRun: true}); err != nil {
 		t.Fatalf("preview update: %v", err)
+	}
+	if len(r.bmc.SetCalls()) != calls {
+		t.Fatalf("preview of an update reached the BMC: %q", r.bmc.SetCalls()[calls:])
 	}
 	before, _ := r.status()
 	upd, err := r.srv.Update(p.UpdateRequest{ID: created.ID, Urn: serverURN, State: out, Inputs: r.check(newFiles, out)})
@@ -212,15 +220,40 @@ func TestServerLifecycle(t *testing.T) {
 	if before.PlanHash == after.PlanHash || after.Mode != plan.ModeLocal {
 		t.Fatalf("update did not re-register the plan as boot-from-disk: mode %s", after.Mode)
 	}
-	if len(r.bmc.SetCalls()) != 2 || len(r.host.Keys()) != 1 {
-		t.Fatalf("update reinstalled: BMC calls %q", r.bmc.SetCalls())
+	for _, c := range r.bmc.SetCalls()[calls:] {
+		if c == "set boot pxe" {
+			t.Fatalf("update set a PXE boot (a reinstall): %q", r.bmc.SetCalls()[calls:])
+		}
+	}
+	if len(r.host.Keys()) != 1 {
+		t.Fatalf("update fetched a LUKS key again: a reinstall")
+	}
+	boots := r.host.Boots()
+	last := boots[len(boots)-1]
+	want := map[string]string{}
+	for _, f := range newFiles.Get("files").AsArray().AsSlice() {
+		o := f.AsMap()
+		sum := sha256.Sum256([]byte(o.Get("content").AsString()))
+		want[o.Get("path").AsString()] = hex.EncodeToString(sum[:])
+	}
+	if last.Mode != "disk" || last.Delivered == nil || !maps.Equal(last.Delivered.FileSums, want) {
+		t.Fatalf("update: last boot %+v, want a boot from disk laying down %v", last, want)
 	}
 	out = upd.Properties
-	// the new files are not in the running host: filesDelivered keeps what
-	// the installer wrote (lab verify checks the disks against it)
-	if got, was := out.Get("filesDelivered").AsMap().Get("/etc/postfix/main.cf").AsString(),
-		created.Properties.Get("filesDelivered").AsMap().Get("/etc/postfix/main.cf").AsString(); got == "" || got != was {
-		t.Fatalf("filesDelivered after an update that delivered nothing: %q, want the installed %q", got, was)
+	got := map[string]string{}
+	for k, v := range out.Get("filesDelivered").AsMap().All {
+		got[k] = v.AsString()
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("filesDelivered after the update: %v, want the delivered %v", got, want)
+	}
+	// the same update again (an up interrupted after the reboot) does not reboot
+	calls = len(r.bmc.SetCalls())
+	if _, err := r.srv.Update(p.UpdateRequest{ID: created.ID, Urn: serverURN, State: out, Inputs: r.check(newFiles, out)}); err != nil {
+		t.Fatalf("update again: %v", err)
+	}
+	if n := len(r.bmc.SetCalls()); n != calls {
+		t.Fatalf("an update of a host that has the files rebooted it: %q", r.bmc.SetCalls()[calls:])
 	}
 
 	// Refresh shows drift: the host was powered off behind our back.
@@ -238,7 +271,7 @@ func TestServerLifecycle(t *testing.T) {
 	if err := r.srv.Delete(p.DeleteRequest{ID: created.ID, Urn: serverURN, Properties: read.Properties}); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	boots := r.host.Boots()
+	boots = r.host.Boots()
 	if last := boots[len(boots)-1]; last.Mode != "wipe" || last.Result == nil || !last.Result.OK {
 		t.Fatalf("delete did not boot the wipe: %+v", last)
 	}

@@ -27,6 +27,8 @@ type API interface {
 	Event(ctx context.Context, e plan.Event) error
 	Result(ctx context.Context, r plan.Result) error
 	Unlock(ctx context.Context, url string) ([]byte, error)
+	BootPlan(ctx context.Context, url string) (*plan.BootPlan, error)
+	Delivered(ctx context.Context, url string, d plan.Delivery) error
 }
 
 var _ API = (*bootapi.Client)(nil)

@@ -71,6 +71,9 @@ func (a *Agent) Boot(ctx context.Context) error {
 	if _, err := a.run(ctx, "boot", "mount", "-t", root.FS, dev, a.NewRoot); err != nil {
 		return err
 	}
+	if err := a.deliver(ctx, cfg, dev, root.FS); err != nil {
+		return err
+	}
 	for _, ar := range cfg.Arrays {
 		if ar.Mount != "" && ar.Mount != "/" && !ar.Encrypt {
 			dir := filepath.Join(a.NewRoot, ar.Mount)

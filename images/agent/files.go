@@ -83,15 +83,13 @@ func (a *Agent) writeIdentity(p *plan.Plan, l *diskplan.Layout, res *plan.Result
 	if iface == "" {
 		iface = ifname
 	}
-	var hosts, ifaces strings.Builder
-	hosts.WriteString("127.0.0.1\tlocalhost\n")
+	hosts, err := hostsFile(p.Hostname, p.Network.Address)
+	if err != nil {
+		return err
+	}
+	var ifaces strings.Builder
 	ifaces.WriteString("auto lo\niface lo inet loopback\n")
 	if p.Network.Address != "" {
-		pfx, err := netip.ParsePrefix(p.Network.Address)
-		if err != nil {
-			return fmt.Errorf("network address %q: %w", p.Network.Address, err)
-		}
-		fmt.Fprintf(&hosts, "%s\t%s\n", pfx.Addr(), p.Hostname)
 		fmt.Fprintf(&ifaces, "\nauto %s\niface %s inet static\n\taddress %s\n", iface, iface, p.Network.Address)
 		if p.Network.Gateway != "" {
 			fmt.Fprintf(&ifaces, "\tgateway %s\n", p.Network.Gateway)
@@ -121,7 +119,7 @@ func (a *Agent) writeIdentity(p *plan.Plan, l *diskplan.Layout, res *plan.Result
 		path, content string
 	}{
 		{"/etc/hostname", p.Hostname + "\n"},
-		{"/etc/hosts", hosts.String()},
+		{"/etc/hosts", hosts},
 		{"/etc/network/interfaces", ifaces.String()},
 		{"/etc/resolv.conf", resolv.String()},
 		{"/etc/fstab", fstab.String()},
@@ -133,4 +131,19 @@ func (a *Agent) writeIdentity(p *plan.Plan, l *diskplan.Layout, res *plan.Result
 		}
 	}
 	return nil
+}
+
+// hostsFile is the host's /etc/hosts: localhost and its own name on its
+// provisioning address (when it has a static one).
+func hostsFile(hostname, address string) (string, error) {
+	var hosts strings.Builder
+	hosts.WriteString("127.0.0.1\tlocalhost\n")
+	if address != "" {
+		pfx, err := netip.ParsePrefix(address)
+		if err != nil {
+			return "", fmt.Errorf("network address %q: %w", address, err)
+		}
+		fmt.Fprintf(&hosts, "%s\t%s\n", pfx.Addr(), hostname)
+	}
+	return hosts.String(), nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -85,6 +86,50 @@ func TestUpNoOpRefreshDestroy(t *testing.T) {
 	out = stack("preview")
 	if !strings.Contains(out, "(changes: false)") {
 		t.Errorf("preview after refresh shows changes:\n%s", out)
+	}
+
+	// An inventory edit that changes both hosts' role files (a second mail
+	// domain: zones, nginx) updates exactly the servers, without a
+	// reinstall: each is rebooted and its initramfs lays the new files into
+	// its root; the disks, checked from outside, hold them.
+	before := hostOutputs(ctx, t, l)
+	svc := filepath.Join(l.Inventory, "service.hcl")
+	src, err := os.ReadFile(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const domains = `domains      = ["lab.racksmith.test"]`
+	if !strings.Contains(string(src), domains) {
+		t.Fatalf("%s has no line %s", svc, domains)
+	}
+	edited := strings.Replace(string(src), domains, `domains      = ["lab.racksmith.test", "mail.racksmith.test"]`, 1)
+	if err := os.WriteFile(svc, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = stack("preview")
+	if !strings.Contains(out, fmt.Sprintf("%d to update", len(servers))) || !strings.Contains(out, "role files:") {
+		t.Errorf("preview of a domain added: want %d servers to update, naming their role files:\n%s", len(servers), out)
+	}
+	start = time.Now()
+	out = stack("up")
+	t.Logf("role file update (reboot and delivery): %.0fs", time.Since(start).Seconds())
+	if !strings.Contains(out, fmt.Sprintf("%d updated", len(servers))) || strings.Contains(out, "replaced") {
+		t.Errorf("up after the edit: want %d servers updated, none replaced:\n%s", len(servers), out)
+	}
+	after := hostOutputs(ctx, t, l)
+	for _, s := range servers {
+		if reflect.DeepEqual(before[s].FilesDelivered, after[s].FilesDelivered) || before[s].LUKSUUID != after[s].LUKSUUID {
+			t.Errorf("%s: filesDelivered unchanged or LUKS volume changed (a reinstall) after the update", s)
+		}
+	}
+	for _, v := range verifyReport(ctx, t, l) {
+		if len(v.Errors) > 0 || v.Report == nil || len(v.Report.Files) != len(after[v.Host].FilesDelivered) {
+			t.Errorf("%s after the update: %v", v.Host, v.Errors)
+		}
+	}
+	out = stack("preview")
+	if !strings.Contains(out, "(changes: false)") {
+		t.Errorf("preview after the update shows changes:\n%s", out)
 	}
 
 	start = time.Now()
@@ -211,14 +256,21 @@ func secretsGrep(t *testing.T, l *labtest.Lab, keys map[string]string, outputs [
 	}
 }
 
-// luksKeys reads each host's LUKS key from the stack's secret output.
-func luksKeys(ctx context.Context, t *testing.T, l *labtest.Lab) map[string]string {
+// hostOutputs reads the stack's secret "hosts" output.
+func hostOutputs(ctx context.Context, t *testing.T, l *labtest.Lab) map[string]program.HostOutputs {
 	t.Helper()
 	st := program.Stack{Name: l.Stack, Dir: l.Project, Bin: filepath.Join(l.Root, "bin"), Out: io.Discard}
 	hosts, err := st.Hosts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return hosts
+}
+
+// luksKeys reads each host's LUKS key from the stack's secret output.
+func luksKeys(ctx context.Context, t *testing.T, l *labtest.Lab) map[string]string {
+	t.Helper()
+	hosts := hostOutputs(ctx, t, l)
 	keys := map[string]string{}
 	for _, s := range servers {
 		if hosts[s].LUKSKey == "" {

@@ -21,6 +21,8 @@ type AgentStore interface {
 	Facts(tok string, f plan.Facts) (string, error)
 	Unlock(tok string) (string, string, error)
 	Booted(tok string, ev plan.Event) (string, error)
+	BootPlan(tok string) (string, plan.BootPlan, error)
+	Delivered(tok string, d plan.Delivery) (string, error)
 }
 
 var _ AgentStore = (*store.Store)(nil)
@@ -50,6 +52,8 @@ func (a *Agent) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/agent/facts", a.facts)
 	mux.HandleFunc("POST /api/v1/agent/unlock", a.unlock)
 	mux.HandleFunc("POST /api/v1/agent/booted", a.booted)
+	mux.HandleFunc("GET /api/v1/agent/boot-plan", a.bootPlan)
+	mux.HandleFunc("POST /api/v1/agent/delivered", a.delivered)
 }
 
 // start logs nothing secret: the token stays in the request.

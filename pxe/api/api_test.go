@@ -125,6 +125,18 @@ func TestAgentKeyOnceAndUnlock(t *testing.T) {
 	if code, _ := f.do(t, "POST", "/api/v1/agent/unlock", boot.Token, nil); code != 401 {
 		t.Fatalf("unlock with the install token: %d", code)
 	}
+	if code, b := f.do(t, "GET", "/api/v1/agent/boot-plan", p.Unlock.Token, nil); code != 200 || !strings.Contains(string(b), `"hostname"`) {
+		t.Fatalf("boot plan: %d %s", code, b)
+	}
+	if code, _ := f.do(t, "GET", "/api/v1/agent/boot-plan", boot.Token, nil); code != 401 {
+		t.Fatalf("boot plan with the install token: %d", code)
+	}
+	if code, b := f.do(t, "POST", "/api/v1/agent/delivered", p.Unlock.Token, strings.NewReader(`{"file_sums":{"/etc/x":"`+strings.Repeat("a", 64)+`"}}`)); code != 204 {
+		t.Fatalf("delivered: %d %s", code, b)
+	}
+	if code, _ := f.do(t, "POST", "/api/v1/agent/delivered", p.Unlock.Token, strings.NewReader(`{"file_sums":{"x":"y"}}`)); code != 400 {
+		t.Fatalf("delivered with a relative path: %d, want 400", code)
+	}
 	if code, _ := f.do(t, "POST", "/api/v1/agent/booted", p.Unlock.Token, nil); code != 204 {
 		t.Fatalf("booted: %d", code)
 	}

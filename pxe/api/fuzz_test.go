@@ -47,6 +47,7 @@ func FuzzBodies(f *testing.F) {
 			{"POST", "/api/v1/agent/events", boot.Token},
 			{"POST", "/api/v1/agent/facts", boot.Token},
 			{"POST", "/api/v1/agent/booted", boot.Token},
+			{"POST", "/api/v1/agent/delivered", boot.Token},
 		} {
 			req := httptest.NewRequest(ep.method, ep.path, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+ep.tok)

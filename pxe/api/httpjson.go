@@ -23,10 +23,11 @@ import (
 
 // Body size limits.
 const (
-	limitEvent  = 64 << 10
-	limitResult = 1 << 20
-	limitFacts  = 1 << 20
-	limitIntent = 16 << 20
+	limitEvent    = 64 << 10
+	limitResult   = 1 << 20
+	limitFacts    = 1 << 20
+	limitIntent   = 16 << 20
+	limitDelivery = 1 << 20
 )
 
 // decodeJSON reads exactly one JSON value of at most limit bytes into v.

@@ -42,4 +42,28 @@ type Status struct {
 	// PlanHash identifies the intent the boot server holds (mode, plan and
 	// key digest): a PUT with the same hash changes nothing.
 	PlanHash string `json:"plan_hash,omitempty"`
+	// Delivered is the last set of role files an installed host's
+	// initramfs laid into its root at a boot from disk (nil: none since the
+	// current intent was registered).
+	Delivered *Delivery `json:"delivered,omitempty"`
+}
+
+// BootPlan is what an installed host's initramfs lays into its root at a
+// boot from disk (GET /api/v1/agent/boot-plan with the unlock token): the
+// hostname and role files of the boot server's current plan, and the role
+// files on its disk the plan no longer has (to remove).
+type BootPlan struct {
+	Hostname string   `json:"hostname"`
+	Network  Network  `json:"network"`
+	Files    []File   `json:"files,omitempty"`
+	Remove   []string `json:"remove,omitempty"`
+}
+
+// Delivery is what the initramfs reports after laying a BootPlan down
+// (POST /api/v1/agent/delivered with the unlock token).
+type Delivery struct {
+	Hostname string            `json:"hostname,omitempty"`
+	FileSums map[string]string `json:"file_sums"` // path -> sha256 hex, as read back
+	Removed  []string          `json:"removed,omitempty"`
+	Time     time.Time         `json:"time"`
 }

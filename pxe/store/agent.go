@@ -25,14 +25,10 @@ func (s *Store) AgentPlan(tok string) (string, plan.Plan, error) {
 			return err
 		}
 		mac = r.MAC
-		if r.Secrets.SealedPlan != nil {
-			js, err := s.seal.open(r.Secrets.SealedPlan, mac)
-			if err != nil {
-				return err
-			}
-			if err := json.Unmarshal(js, &p); err != nil {
-				return fmt.Errorf("decode plan of %s: %w", mac, err)
-			}
+		if sp, err := s.openPlan(r); err != nil {
+			return err
+		} else if sp != nil {
+			p = *sp
 		}
 		p.MAC, p.Mode = r.MAC, r.Mode
 		if p.Hostname == "" {
@@ -164,6 +160,7 @@ func (s *Store) Finish(tok string, res plan.Result) (string, plan.Status, error)
 		switch {
 		case r.Mode == plan.ModeWipe && res.OK:
 			r.State = plan.StateWiped
+			r.OnDisk = nil
 			r.Secrets.SealedKey = nil
 			revoke(tx, r.Secrets.UnlockHash)
 			r.Secrets.UnlockHash = ""
@@ -173,6 +170,7 @@ func (s *Store) Finish(tok string, res plan.Result) (string, plan.Status, error)
 			r.State = plan.StateDiscovered
 		case res.OK:
 			r.State, r.Percent = plan.StateInstalled, 100
+			r.OnDisk = res.FileSums
 		default:
 			r.State = plan.StateFailed
 		}
@@ -251,18 +249,27 @@ func (s *Store) Unlock(tok string) (string, string, error) {
 
 // tangHost tells whether the host's plan unlocks its root with Tang.
 func (s *Store) tangHost(r *record) (bool, error) {
+	p, err := s.openPlan(r)
+	if err != nil || p == nil {
+		return false, err
+	}
+	return p.Encryption.KeySource == "tang", nil
+}
+
+// openPlan unseals the host's plan; nil when it has none.
+func (s *Store) openPlan(r *record) (*plan.Plan, error) {
 	if r.Secrets.SealedPlan == nil {
-		return false, nil
+		return nil, nil
 	}
 	js, err := s.seal.open(r.Secrets.SealedPlan, r.MAC)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	var p plan.Plan
 	if err := json.Unmarshal(js, &p); err != nil {
-		return false, fmt.Errorf("decode plan of %s: %w", r.MAC, err)
+		return nil, fmt.Errorf("decode plan of %s: %w", r.MAC, err)
 	}
-	return p.Encryption.KeySource == "tang", nil
+	return &p, nil
 }
 
 // Booted records that an installed host came up from its own disks.

@@ -134,10 +134,10 @@ func (s *Store) PutIntent(mac string, in plan.Intent, reinstall bool) (PutResult
 			revoke(tx, unlock)
 			unlock = ""
 		}
-		facts, oldKey := r.Facts, r.Secrets.SealedKey
+		facts, oldKey, onDisk := r.Facts, r.Secrets.SealedKey, r.OnDisk
 		*r = record{
 			MAC: mac, Mode: in.Mode, State: plan.StatePending,
-			PlanHash: hash, Facts: facts, Intended: true,
+			PlanHash: hash, Facts: facts, Intended: true, OnDisk: onDisk,
 			Secrets: recordSecrets{SealedKey: sealed, SealedPlan: sealedPlan, SealedRecovery: sealedRecovery, UnlockHash: unlock},
 		}
 		if in.Plan != nil {

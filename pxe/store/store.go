@@ -62,6 +62,12 @@ type record struct {
 	UpdatedAt time.Time     `json:"updated_at"`
 	Intended  bool          `json:"intended"` // an intent was PUT (false: only discovered)
 	Secrets   recordSecrets `json:"secrets"`
+	// OnDisk is the role files known to be on the host's disks, path ->
+	// sha256: the last install's, then each boot-time delivery's. It
+	// survives new intents (a boot-from-disk intent removes what its plan
+	// no longer has).
+	OnDisk    map[string]string `json:"on_disk,omitempty"`
+	Delivered *plan.Delivery    `json:"delivered,omitempty"`
 }
 
 // recordSecrets holds the secret material of a host, never in plain text:
@@ -221,7 +227,7 @@ func (r *record) status() plan.Status {
 	st := plan.Status{
 		MAC: r.MAC, Hostname: r.Hostname, Mode: r.Mode, State: r.State,
 		Stage: r.Stage, Percent: r.Percent, Result: r.Result, Facts: r.Facts,
-		UpdatedAt: r.UpdatedAt, PlanHash: r.PlanHash,
+		UpdatedAt: r.UpdatedAt, PlanHash: r.PlanHash, Delivered: r.Delivered,
 	}
 	if len(r.Events) > 0 {
 		st.Events = append([]plan.Event(nil), r.Events...)

@@ -47,6 +47,8 @@ func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.Fi
 		Storage:  racksmith.Storage{RaidLevel: s.Storage.RAIDLevel},
 		Firmware: s.Firmware,
 	}
+	// hosts sharing a role take changed role files one at a time
+	args.RebootGroups = append([]string(nil), s.Roles...)
 	if site.Network.Gateway.IsValid() {
 		args.Gateway = site.Network.Gateway.String()
 	}
@@ -66,7 +68,7 @@ func serverArgs(inv *inventory.Inventory, s *inventory.Server, files []render.Fi
 	}
 	if e := s.Storage.Encryption; e != nil {
 		args.Storage.Encryption = &racksmith.Encryption{Cipher: e.Cipher, Pbkdf: e.PBKDF, PbkdfIter: e.PBKDFIter,
-			KeySource: e.KeySource, Tang: e.Tang, Recovery: e.RecoveryEscrow != ""}
+			KeySource: e.KeySource, Tang: e.Tang, TangThumbprints: e.TangThumbprints, Recovery: e.RecoveryEscrow != ""}
 	}
 	for _, f := range files {
 		args.Files = append(args.Files, racksmith.File{Path: f.Path, Mode: int(f.Mode), Content: string(f.Content)})

@@ -33,30 +33,42 @@ type Host struct {
 	// Next decides each boot's outcome by mode ("install", "wipe"); nil: success.
 	Next func(mode string) Outcome
 
-	mu    sync.Mutex
-	boots []Boot
-	keys  []string
-	errs  []error
+	mu     sync.Mutex
+	boots  []Boot
+	keys   []string
+	errs   []error
+	unlock string // the unlock token of its last good install ("" when none or wiped)
 }
 
-// Boot is one PXE boot the host did.
+// Boot is one boot the host did: a PXE boot, or ("disk") a power-on or
+// reset without a one-time PXE boot set, from its disks.
 type Boot struct {
-	Mode   string // install, wipe, local, none
-	Result *plan.Result
+	Mode      string // install, wipe, local, none, disk
+	Result    *plan.Result
+	Delivered *plan.Delivery // at a boot from disk: what its initramfs laid down
 }
 
 var cmdlineArg = regexp.MustCompile(`racksmith\.(token|mode)=(\S+)`)
 
-// Run watches the BMC until ctx ends. Start it with go.
+// Run watches the BMC until ctx ends. Start it with go. A power-on or
+// reset after a one-time PXE boot was set boots from the network (once);
+// any other one boots from the disks.
 func (h *Host) Run(ctx context.Context) {
-	seen := 0
+	seen, pxe := 0, false
 	for ctx.Err() == nil {
 		calls := h.BMC.SetCalls()
 		for ; seen < len(calls); seen++ {
-			if calls[seen] != "set power 1" || !pxeBefore(calls[:seen]) {
-				continue
+			switch c := calls[seen]; {
+			case strings.HasPrefix(c, "set boot "):
+				pxe = c == "set boot pxe"
+			case c == "set power 1" || c == "set reset 1":
+				if pxe {
+					pxe = false
+					h.boot(ctx)
+				} else {
+					h.diskBoot(ctx)
+				}
 			}
-			h.boot(ctx)
 		}
 		select {
 		case <-ctx.Done():
@@ -65,14 +77,49 @@ func (h *Host) Run(ctx context.Context) {
 	}
 }
 
-// pxeBefore tells whether the last boot device set before now is pxe.
-func pxeBefore(calls []string) bool {
-	for i := len(calls) - 1; i >= 0; i-- {
-		if strings.HasPrefix(calls[i], "set boot ") {
-			return calls[i] == "set boot pxe"
+// diskBoot is an installed host's boot from its disks, as its initramfs
+// does it: unlock, take the boot plan, report the files laid down, then
+// (the OS) report booted. A host with no install does nothing.
+func (h *Host) diskBoot(ctx context.Context) {
+	h.mu.Lock()
+	tok := h.unlock
+	h.mu.Unlock()
+	b := Boot{Mode: "disk"}
+	if tok != "" {
+		d, err := h.initramfs(ctx, tok)
+		if err != nil {
+			h.fail(err)
 		}
+		b.Delivered = d
 	}
-	return false
+	h.mu.Lock()
+	h.boots = append(h.boots, b)
+	h.mu.Unlock()
+}
+
+func (h *Host) initramfs(ctx context.Context, tok string) (*plan.Delivery, error) {
+	if _, err := h.get(ctx, "/api/v1/agent/unlock", tok, struct{}{}); err != nil {
+		return nil, err
+	}
+	raw, err := h.get(ctx, "/api/v1/agent/boot-plan", tok, nil)
+	if err != nil {
+		return nil, err
+	}
+	var bp plan.BootPlan
+	if err := json.Unmarshal(raw, &bp); err != nil {
+		return nil, fmt.Errorf("decode boot plan: %w", err)
+	}
+	d := plan.Delivery{Hostname: bp.Hostname, FileSums: map[string]string{}, Removed: bp.Remove, Time: time.Now().UTC()}
+	for _, f := range bp.Files {
+		d.FileSums[f.Path] = f.SHA256
+	}
+	if _, err := h.get(ctx, "/api/v1/agent/delivered", tok, d); err != nil {
+		return nil, err
+	}
+	if _, err := h.get(ctx, "/api/v1/agent/booted", tok, plan.Event{MAC: h.MAC, Stage: plan.StageBooted}); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 func (h *Host) boot(ctx context.Context) {
@@ -157,6 +204,14 @@ func (h *Host) agent(ctx context.Context, mode, tok string) (*plan.Result, error
 	if _, err := h.get(ctx, "/api/v1/agent/result", tok, res); err != nil {
 		return nil, err
 	}
+	h.mu.Lock()
+	switch {
+	case mode == "install" && res.OK:
+		h.unlock = pl.Unlock.Token
+	case mode == "wipe":
+		h.unlock = ""
+	}
+	h.mu.Unlock()
 	if mode == "wipe" || (res.OK && pl.After == "poweroff") {
 		h.BMC.SetOn(false)
 	}

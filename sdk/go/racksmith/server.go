@@ -57,6 +57,7 @@ type ServerArgs struct {
 	Files          []File             `pulumi:"files"`
 	AfterInstall   string             `pulumi:"afterInstall"`
 	InstallTimeout string             `pulumi:"installTimeout"`
+	RebootGroups   []string           `pulumi:"rebootGroups"`
 }
 
 // ElementType is the resolved shape of ServerArgs.
@@ -79,6 +80,7 @@ type serverArgs struct {
 	Files          []File   `pulumi:"files"`
 	AfterInstall   string   `pulumi:"afterInstall"`
 	InstallTimeout string   `pulumi:"installTimeout"`
+	RebootGroups   []string `pulumi:"rebootGroups"`
 }
 
 // NIC is one network interface.
@@ -138,7 +140,9 @@ type Encryption struct {
 	PbkdfIter int      `pulumi:"pbkdfIter"`
 	KeySource string   `pulumi:"keySource"`
 	Tang      []string `pulumi:"tang"`
-	Recovery  bool     `pulumi:"recovery"`
+	// TangThumbprints pairs with Tang: each server's signing key thumbprint ("" for none).
+	TangThumbprints []string `pulumi:"tangThumbprints"`
+	Recovery        bool     `pulumi:"recovery"`
 }
 
 // File is one role file written into the installed root.
