@@ -3,10 +3,12 @@ package inventory
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -17,8 +19,15 @@ var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "default"}, {Name: "description"}, {Name: "type"},
 }}
 
+// VarEnvPrefix names the environment variables that set an inventory's
+// variables, as TF_VAR_ does for Terraform: RACKSMITH_VAR_site=fra1 sets
+// var.site over its default. A string (or untyped) variable takes the
+// value as it is; any other type takes it as an HCL expression
+// (RACKSMITH_VAR_racks='["r1","r2"]').
+const VarEnvPrefix = "RACKSMITH_VAR_"
+
 // evalContext builds the scope expressions are evaluated in: `var.NAME`
-// from variable blocks (their defaults), `local.NAME` from locals blocks
+// from variable blocks (RACKSMITH_VAR_NAME, else their defaults), `local.NAME` from locals blocks
 // (which may refer to variables and to each other), and a small function
 // library as HCL users know it from Terraform.
 func evalContext(variables, locals []*hcl.Block) (*hcl.EvalContext, hcl.Diagnostics) {
@@ -46,13 +55,20 @@ func evalContext(variables, locals []*hcl.Block) (*hcl.EvalContext, hcl.Diagnost
 				ty = t
 			}
 		}
+		if raw, set := os.LookupEnv(VarEnvPrefix + name); set {
+			v, d := envVariable(name, raw, ty, b.DefRange)
+			diags = append(diags, d...)
+			vars[name] = v
+			continue
+		}
 		at, ok := content.Attributes["default"]
 		if !ok {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "Variable without default",
-				Detail:   fmt.Sprintf("variable %q: racksmith inventories take variables from their defaults; set \"default\".", name),
-				Subject:  b.DefRange.Ptr(),
+				Summary:  "Variable without value",
+				Detail: fmt.Sprintf("variable %q has no default and %s%s is not set: set one of them.",
+					name, VarEnvPrefix, name),
+				Subject: b.DefRange.Ptr(),
 			})
 			vars[name] = cty.DynamicVal
 			continue
@@ -214,4 +230,29 @@ func duplicateDiag(kind, name string, at, prev hcl.Range) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("%s %q is already declared at %s.", kind, name, prev),
 		Subject:  at.Ptr(),
 	}
+}
+
+// envVariable is variable name's value from its environment variable.
+// Errors are reported on the variable block (the value has no file).
+func envVariable(name, raw string, ty cty.Type, decl hcl.Range) (cty.Value, hcl.Diagnostics) {
+	env := VarEnvPrefix + name
+	v := cty.StringVal(raw)
+	if ty != cty.String && ty != cty.DynamicPseudoType {
+		expr, d := hclsyntax.ParseExpression([]byte(raw), env, hcl.InitialPos)
+		if d.HasErrors() {
+			return cty.DynamicVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+				Detail: fmt.Sprintf("variable %q: %s is not an HCL value of type %s: %s", name, env, ty.FriendlyName(), d[0].Summary), Subject: decl.Ptr()}}
+		}
+		var vd hcl.Diagnostics
+		if v, vd = expr.Value(nil); vd.HasErrors() {
+			return cty.DynamicVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+				Detail: fmt.Sprintf("variable %q: %s: %s", name, env, vd[0].Summary), Subject: decl.Ptr()}}
+		}
+	}
+	cv, err := convert.Convert(v, ty)
+	if err != nil {
+		return cty.DynamicVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value for variable",
+			Detail: fmt.Sprintf("variable %q: %s: %s.", name, env, err), Subject: decl.Ptr()}}
+	}
+	return cv, nil
 }

@@ -2,7 +2,9 @@ package inventory
 
 import (
 	"net/netip"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -180,5 +182,44 @@ func TestFirmware(t *testing.T) {
 		if s.Firmware != FirmwareBIOS {
 			t.Errorf("lab %s: firmware %q, want the default bios", s.Name, s.Firmware)
 		}
+	}
+}
+
+// RACKSMITH_VAR_NAME sets a variable over its default (as TF_VAR_ does):
+// raw for a string, an HCL value for other types; a bad one is an error on
+// the variable block; a variable with neither is an error naming both.
+func TestVariablesFromEnvironment(t *testing.T) {
+	src := map[string][]byte{"a.hcl": []byte(`
+variable "site" { default = "fra1" }
+variable "height" {
+  type    = number
+  default = 42
+}
+variable "row" { type = string }
+rack "r" {
+  site   = "${var.site}-${var.row}"
+  height = var.height
+}
+`)}
+	t.Setenv("RACKSMITH_VAR_site", "ams1")
+	t.Setenv("RACKSMITH_VAR_height", "47")
+	t.Setenv("RACKSMITH_VAR_row", "B 12")
+	inv, diags := LoadSources("mem", src)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if r := inv.Racks[0]; r.Site != "ams1-B 12" || r.Height != 47 {
+		t.Fatalf("rack = %+v, want site ams1-B 12 height 47 from the environment", r)
+	}
+
+	t.Setenv("RACKSMITH_VAR_height", "forty")
+	if _, diags := LoadSources("mem", src); !diags.HasErrors() || !strings.Contains(diags.Error(), "RACKSMITH_VAR_height") ||
+		!strings.Contains(diags.Error(), "a.hcl:3") {
+		t.Fatalf("bad number from the environment: %v", diags)
+	}
+	t.Setenv("RACKSMITH_VAR_height", "47")
+	os.Unsetenv("RACKSMITH_VAR_row")
+	if _, diags := LoadSources("mem", src); !diags.HasErrors() || !strings.Contains(diags.Error(), "RACKSMITH_VAR_row is not set") {
+		t.Fatalf("variable with no default and no environment value: %v", diags)
 	}
 }
