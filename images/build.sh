@@ -19,7 +19,7 @@ export LC_ALL=C TZ=UTC
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 B=${RACKSMITH_IMAGES_OUT:-$HERE/.build}
-CACHE=$B/cache
+CACHE=${RACKSMITH_IMAGES_CACHE:-$B/cache} # downloaded and extracted packages
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600} # 2026-01-01T00:00:00Z
 GO=${GO:-go}
 OSDEF=$HERE/os/lab-busybox.json
