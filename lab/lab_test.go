@@ -11,10 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/provider/bmc"
 )
 
@@ -33,6 +35,12 @@ func needRoot(t *testing.T) {
 // it down again.
 func testLab(t *testing.T) (*Lab, *Layout) {
 	t.Helper()
+	return testLabOf(t, loadLab(t))
+}
+
+// testLabOf is testLab of inv.
+func testLabOf(t *testing.T, inv *inventory.Inventory) (*Lab, *Layout) {
+	t.Helper()
 	needRoot(t)
 	if err := CheckTools(); err != nil {
 		t.Fatal(err)
@@ -41,7 +49,7 @@ func testLab(t *testing.T) (*Lab, *Layout) {
 	_, _ = rand.Read(suffix)
 	cfg := Config{Namespace: "rs-lab-e1-" + hex.EncodeToString(suffix), RunDir: t.TempDir()}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	lay, err := Plan(loadLab(t), cfg.Namespace, netip.Prefix{})
+	lay, err := Plan(inv, cfg.Namespace, netip.Prefix{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,13 +112,7 @@ func TestLabUpStatusDown(t *testing.T) {
 	// fra1-node1 boots from the network once, ams1-node1 from its disk.
 	pxeHost, _ := lay.Host("fra1-node1")
 	diskHost, _ := lay.Host("ams1-node1")
-	pxe := l.BMC(pxeHost, password, 5*time.Second)
-	if err := pxe.SetPXEOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := pxe.SetPower(ctx, "on"); err != nil {
-		t.Fatal(err)
-	}
+	pxe := powerOnPXE(t, l, pxeHost, password)
 	if err := l.BMC(diskHost, password, 5*time.Second).SetPower(ctx, "cycle"); err != nil {
 		t.Fatal(err)
 	}
@@ -225,6 +227,63 @@ func TestLabUpStatusDown(t *testing.T) {
 		t.Errorf("second down: %v", err)
 	}
 }
+
+// TestLabUEFIHost: a server with firmware = "uefi" powered on through its
+// BMC runs OVMF (-bios), which boots from the network first (bootindex):
+// its console shows OVMF trying the NIC before anything else.
+func TestLabUEFIHost(t *testing.T) {
+	inv := loadLab(t)
+	for _, s := range inv.Servers {
+		if s.Name == "fra1-node1" {
+			s.Firmware = inventory.FirmwareUEFI
+		}
+	}
+	l, lay := testLabOf(t, inv)
+	ctx := context.Background()
+	password, err := Password(l.RunDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := lay.Host("fra1-node1")
+	b := powerOnPXE(t, l, h, password)
+	defer b.SetPower(ctx, "off")
+	pid := livePid(filepath.Join(l.RunDir(), h.Name, fileQEMUPid), fileQEMUPid)
+	if cl := cmdline(pid); !strings.Contains(cl, "-bios "+OVMFImage) || !strings.Contains(cl, "mac="+h.MAC+",bootindex=1") {
+		t.Fatalf("UEFI VM (pid %d): %s", pid, cl)
+	}
+	console := filepath.Join(l.RunDir(), h.Name, fileConsole)
+	var out []byte
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		out, _ = os.ReadFile(console)
+		if bdsBoot.Match(out) {
+			break
+		}
+	}
+	// no DHCP here: iPXE (the NIC's EFI driver) gives up, then OVMF says
+	// which boot option that was
+	first := bdsBoot.FindSubmatch(out)
+	if first == nil || !strings.Contains(string(first[1]), "PXE") || !strings.Contains(string(out), "net0: "+h.MAC) {
+		t.Fatalf("OVMF did not boot from the network first; console:\n%s", out)
+	}
+	t.Logf("first boot option of the UEFI host: %s", first[1])
+}
+
+// powerOnPXE sets h's next boot to the network once and powers it on
+// through its BMC.
+func powerOnPXE(t *testing.T, l *Lab, h *Host, password string) *bmc.Client {
+	t.Helper()
+	b := l.BMC(h, password, 5*time.Second)
+	if err := b.SetPXEOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetPower(context.Background(), "on"); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// bdsBoot is OVMF's line about a boot option it tried.
+var bdsBoot = regexp.MustCompile(`BdsDxe: (?:loading|starting|failed to load) Boot[0-9A-F]+ "([^"]*)"`)
 
 // TestLabUpFailureLeavesNothing: when lab up fails half way (here the boot
 // server exits at once) it tears down what it had started.

@@ -36,6 +36,9 @@ type Host struct {
 	MAC     string `json:"mac"`
 	Disks   []Disk `json:"disks"`
 	Unknown bool   `json:"unknown,omitempty"` // racked by add-unknown, not in the inventory
+	// Firmware is "uefi" for a server whose inventory says so (the VM runs
+	// OVMF); empty for SeaBIOS.
+	Firmware string `json:"firmware,omitempty"`
 
 	// BMC; zero for unknown hosts, which have none.
 	BMC     netip.AddrPort `json:"bmc"`
@@ -160,6 +163,9 @@ func planServer(s *inventory.Server, creds map[string]*inventory.Credential, sit
 		Name: s.Name, Site: s.Site, Serial: s.Serial,
 		Bridge: "rs-" + s.Site, Tap: tapName(s.Name), MAC: nic.MAC,
 		BMC: netip.AddrPortFrom(s.BMC.Address, uint16(port)), BMCUser: cred.Username,
+	}
+	if s.Firmware == inventory.FirmwareUEFI {
+		h.Firmware = inventory.FirmwareUEFI
 	}
 	for _, d := range s.Disks {
 		if d.SizeBytes <= 0 {

@@ -107,6 +107,37 @@ func TestPlanFollowsInventory(t *testing.T) {
 	}
 }
 
+// A server with firmware = "uefi" runs OVMF, network first and then its
+// disks in the boot order (OVMF ignores -boot); the others keep SeaBIOS
+// and -boot alone.
+func TestPlanUEFIHostRunsOVMF(t *testing.T) {
+	inv := loadLab(t)
+	inv.Servers[0].Firmware = inventory.FirmwareUEFI
+	lay, err := Plan(inv, "", netip.Prefix{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range inv.Servers {
+		h, _ := lay.Host(s.Name)
+		args := strings.Join(qemuArgs(h, "/r", 512), " ")
+		uefi := i == 0
+		if (h.Firmware == inventory.FirmwareUEFI) != uefi || strings.Contains(args, "-bios "+OVMFImage) != uefi {
+			t.Errorf("%s: firmware %q, qemu args %s", s.Name, h.Firmware, args)
+		}
+		if !uefi {
+			if strings.Contains(args, "bootindex") {
+				t.Errorf("%s: bootindex on a SeaBIOS host: %s", s.Name, args)
+			}
+			continue
+		}
+		for _, want := range []string{"mac=" + h.MAC + ",bootindex=1", "serial=" + h.Disks[0].Serial + ",bootindex=2", "serial=" + h.Disks[1].Serial + ",bootindex=3"} {
+			if !strings.Contains(args, want) {
+				t.Errorf("%s: qemu args lack %q: %s", s.Name, want, args)
+			}
+		}
+	}
+}
+
 func TestPlanRejectsWhatTheLabCannotBuild(t *testing.T) {
 	inv := loadLab(t)
 	inv.Servers[0].BMC.Protocol = "redfish"

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/racksmith/racksmith/inventory"
 )
 
 // Files of a host's run directory.
@@ -26,6 +28,10 @@ const (
 	fileIpmitool  = "ipmitool-netns"
 	bootServerDir = "boot-"
 )
+
+// OVMFImage is the UEFI firmware of hosts with firmware = "uefi" (Debian
+// ovmf), one image for -bios.
+const OVMFImage = "/usr/share/ovmf/OVMF.fd"
 
 // renderLanConf is ipmi_sim's configuration of h's BMC: one MC with one LAN
 // channel on the BMC address, the chassis_control program that owns the
@@ -62,21 +68,37 @@ mc_enable 0x20
 // the SMBIOS serial, and the serial console appended to a log file. There
 // is no -no-reboot: an installed host reboots into its disk inside the same
 // QEMU, and `-boot once=n` only applies to the first boot.
+//
+// A UEFI host runs OVMF, which ignores -boot: its NIC comes first in the
+// boot order (bootindex) at every boot, then its disks. The boot server
+// decides, as for SeaBIOS's "network once": an installed host gets the
+// local script, whose `exit` hands back to OVMF, which boots the first disk's
+// ESP (every disk has one).
 func qemuArgs(h *Host, runDir string, memMiB int) []string {
 	dir := filepath.Join(runDir, h.Name)
+	uefi := h.Firmware == inventory.FirmwareUEFI
+	bootIndex := func(i int) string {
+		if !uefi {
+			return ""
+		}
+		return ",bootindex=" + strconv.Itoa(i)
+	}
 	args := []string{
 		"-name", "guest=" + h.Name,
 		"-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", strconv.Itoa(memMiB),
 		"-display", "none", "-monitor", "none",
 		"-smbios", "type=1,manufacturer=racksmith-lab,product=QEMU,serial=" + h.Serial,
 		"-netdev", "tap,id=n0,ifname=" + h.Tap + ",script=no,downscript=no",
-		"-device", "virtio-net-pci,netdev=n0,mac=" + h.MAC,
+		"-device", "virtio-net-pci,netdev=n0,mac=" + h.MAC + bootIndex(1),
+	}
+	if uefi {
+		args = append(args, "-bios", OVMFImage)
 	}
 	for i, d := range h.Disks {
 		id := "d" + strconv.Itoa(i)
 		args = append(args,
 			"-drive", "file="+filepath.Join(dir, d.File)+",format=raw,if=none,id="+id,
-			"-device", "virtio-blk-pci,drive="+id+",serial="+d.Serial)
+			"-device", "virtio-blk-pci,drive="+id+",serial="+d.Serial+bootIndex(i+2))
 	}
 	args = append(args,
 		"-chardev", "file,id=console,path="+filepath.Join(dir, fileConsole)+",append=on",

@@ -33,6 +33,9 @@ func (l *Lab) Sync(ctx context.Context, lay *Layout) (*Synced, error) {
 	if !namespaceExists(l.cfg.Namespace) {
 		return res, fmt.Errorf("%w: namespace %s does not exist (racksmith lab up)", ErrNotUp, l.cfg.Namespace)
 	}
+	if err := checkFirmware(lay); err != nil {
+		return res, err
+	}
 	cur, err := l.LoadLayout()
 	if err != nil {
 		return res, err

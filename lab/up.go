@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/racksmith/racksmith/inventory"
 	"github.com/racksmith/racksmith/provider/bmc"
 )
 
@@ -32,12 +33,28 @@ func CheckTools() error {
 	return errors.Join(errs...)
 }
 
+// checkFirmware reports a missing OVMF when some host of lay boots UEFI.
+func checkFirmware(lay *Layout) error {
+	for _, h := range lay.Hosts {
+		if h.Firmware == inventory.FirmwareUEFI {
+			if _, err := os.Stat(OVMFImage); err != nil {
+				return fmt.Errorf("%w: %s for UEFI host %s (apt-get install ovmf, or make setup)", ErrMissingTool, OVMFImage, h.Name)
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
 // Up builds the lab of lay: namespace, bridges, taps, disk images, one
 // ipmi_sim per host (VMs stay off until their BMC powers them on) and the
 // boot servers. It waits until every BMC answers. On any failure it tears
 // down what it started.
 func (l *Lab) Up(ctx context.Context, lay *Layout) (err error) {
 	if err := CheckTools(); err != nil {
+		return err
+	}
+	if err := checkFirmware(lay); err != nil {
 		return err
 	}
 	if namespaceExists(l.cfg.Namespace) {

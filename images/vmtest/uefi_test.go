@@ -28,7 +28,8 @@ const espType = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 // boot config), the arrays, the LUKS2 header and key and the role files;
 // then it boots the VM from its disks with the firmware's network boot off,
 // and the host must unlock its root at the boot server and report booted
-// from its own init.
+// from its own init. A wipe then leaves no array, LUKS header, partition
+// table or FAT signature behind.
 func TestUEFIInstallBoot(t *testing.T) {
 	requireUEFITools(t)
 	l := newLab(t)
@@ -49,6 +50,19 @@ func TestUEFIInstallBoot(t *testing.T) {
 		t.Errorf("the firmware tried the network at the boot from disk")
 	}
 	t.Logf("%s: power-on (OVMF, disks only) -> booted from its encrypted RAID1 %.1fs", v.name, at.Seconds())
+
+	esps := make([]part, len(v.disks))
+	for i, d := range v.disks {
+		esps[i] = partitions(t, d)[0]
+	}
+	wipeAndCheck(t, l, v)
+	// the signature goes; the data stays, as on /boot (the unlock token in
+	// it is dead: the boot server forgets a wiped host)
+	for i, p := range esps {
+		if out, err := runCmd("blkid", "-p", loop(t, v.disks[i], p)); err == nil {
+			t.Errorf("disk %d: a filesystem signature is left on the ESP after the wipe: %s", i, out)
+		}
+	}
 }
 
 func requireUEFITools(t *testing.T) {
