@@ -11,7 +11,7 @@ var storageSchema = &hcl.BodySchema{
 
 var encryptionSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "type"}, {Name: "cipher"}, {Name: "pbkdf"}, {Name: "pbkdf_iterations"},
-	{Name: "key_source"}, {Name: "tang"}, {Name: "recovery_escrow"},
+	{Name: "key_source"}, {Name: "tang"}, {Name: "tang_thumbprints"}, {Name: "recovery_escrow"},
 }}
 
 // decodeStorage decodes `storage { raid_level, disks, encryption { … } }`.
@@ -38,6 +38,7 @@ func decodeStorage(b *hcl.Block, ctx *hcl.EvalContext, server string) (Storage, 
 		ea.int("pbkdf_iterations", &e.PBKDFIter)
 		ea.str("key_source", &e.KeySource)
 		ea.strs("tang", &e.Tang)
+		ea.strs("tang_thumbprints", &e.TangThumbprints)
 		ea.str("recovery_escrow", &e.RecoveryEscrow)
 		st.Encryption = e
 	}

@@ -169,15 +169,16 @@ type Storage struct {
 
 // Encryption is the LUKS2 layer over the root array.
 type Encryption struct {
-	Type           string   // "luks2"
-	Cipher         string   // default "aes-xts-plain64"
-	PBKDF          string   // "argon2id" (default) or "pbkdf2"
-	PBKDFIter      int      // with pbkdf2: forced iterations (lab)
-	KeySource      string   // "bootserver" or "tang"
-	Tang           []string // Tang server URLs
-	RecoveryEscrow string   // where the recovery passphrase is escrowed; empty for none
-	Range          hcl.Range
-	Attrs          AttrRanges // range of each attribute set, by name
+	Type            string   // "luks2"
+	Cipher          string   // default "aes-xts-plain64"
+	PBKDF           string   // "argon2id" (default) or "pbkdf2"
+	PBKDFIter       int      // with pbkdf2: forced iterations (lab)
+	KeySource       string   // "bootserver" or "tang"
+	Tang            []string // Tang server URLs
+	TangThumbprints []string // optional: the signing key thumbprint of every Tang server, same order
+	RecoveryEscrow  string   // where the recovery passphrase is escrowed; empty for none
+	Range           hcl.Range
+	Attrs           AttrRanges // range of each attribute set, by name
 }
 
 // Role is a service role and the redundancy it needs.

@@ -137,6 +137,9 @@ func writeStorage(body *hclwrite.Body, want *Server, reg Registration, isNew boo
 	if len(e.Tang) > 0 {
 		eb.SetAttributeValue("tang", stringList(e.Tang))
 	}
+	if len(e.TangThumbprints) > 0 {
+		eb.SetAttributeValue("tang_thumbprints", stringList(e.TangThumbprints))
+	}
 }
 
 // replaceBlocks removes every nested block of a type.

@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -84,7 +86,28 @@ func checkEncryption(s *Server, st Storage) hcl.Diagnostics {
 			diags = append(diags, errorAt(at("key_source"), "Missing Tang servers",
 				"server %q encryption: key_source = \"tang\" needs \"tang\" = [URL, …].", s.Name))
 		}
+		for _, u := range e.Tang {
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				diags = append(diags, errorAt(at("tang"), "Invalid Tang server",
+					"server %q encryption: Tang server %q is not an http(s) URL.", s.Name, u))
+			}
+		}
+		if n := len(e.TangThumbprints); n > 0 && n != len(e.Tang) {
+			diags = append(diags, errorAt(at("tang_thumbprints"), "Tang thumbprints do not pair with the servers",
+				"server %q encryption: \"tang_thumbprints\" has %d entries for %d Tang servers (one per URL, same order, or none).",
+				s.Name, n, len(e.Tang)))
+		}
+		for _, thp := range e.TangThumbprints {
+			if thp == "" || strings.Trim(thp, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+				diags = append(diags, errorAt(at("tang_thumbprints"), "Invalid Tang thumbprint",
+					"server %q encryption: thumbprint %q is not base64url (tang-show-keys prints them).", s.Name, thp))
+			}
+		}
 	default:
+		if len(e.TangThumbprints) > 0 {
+			diags = append(diags, warningAt(at("tang_thumbprints"), "Thumbprints ignored",
+				"server %q encryption: \"tang_thumbprints\" only applies to key_source = \"tang\".", s.Name))
+		}
 		diags = append(diags, errorAt(at("key_source"), "Invalid key source",
 			"server %q encryption: \"key_source\" must be \"bootserver\" or \"tang\", not %q.", s.Name, e.KeySource))
 	}

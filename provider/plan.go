@@ -63,13 +63,14 @@ func BuildPlan(in ServerArgs) (plan.Plan, error) {
 	}
 	if e := in.Storage.Encryption; e != nil {
 		pl.Encryption = plan.Encryption{
-			Cipher:    orDefault(e.Cipher, defaultCipher),
-			KeySize:   defaultKeySize,
-			PBKDF:     orDefault(e.PBKDF, defaultPBKDF),
-			PBKDFIter: e.PBKDFIter,
-			KeySource: orDefault(e.KeySource, defaultKeySource),
-			Tang:      append([]string(nil), e.Tang...),
-			Recovery:  e.Recovery,
+			Cipher:          orDefault(e.Cipher, defaultCipher),
+			KeySize:         defaultKeySize,
+			PBKDF:           orDefault(e.PBKDF, defaultPBKDF),
+			PBKDFIter:       e.PBKDFIter,
+			KeySource:       orDefault(e.KeySource, defaultKeySource),
+			Tang:            append([]string(nil), e.Tang...),
+			TangThumbprints: append([]string(nil), e.TangThumbprints...),
+			Recovery:        e.Recovery,
 		}
 	}
 	pl.Files = planFiles(in.Files)

@@ -106,7 +106,7 @@ type EncryptionArgs struct {
 	PBKDFIter int      `pulumi:"pbkdfIter,optional"`
 	KeySource string   `pulumi:"keySource,optional"`
 	Tang      []string `pulumi:"tang,optional"`
-	// TangThumbprints pairs with Tang: each server's signing key thumbprint ("" for none).
+	// TangThumbprints pairs with Tang: each server's signing key thumbprint (all or none).
 	TangThumbprints []string `pulumi:"tangThumbprints,optional"`
 	Recovery        bool     `pulumi:"recovery,optional"`
 }

@@ -20,7 +20,7 @@ import (
 
 // checkKeySource refuses, before any disk is touched, an encryption the
 // agent cannot build: an unknown key source, Tang without servers or
-// with thumbprints that do not pair with the URLs.
+// with thumbprints that do not pair with the URLs (all or none).
 func checkKeySource(e plan.Encryption) error {
 	switch e.KeySource {
 	case "", "bootserver":
@@ -31,6 +31,12 @@ func checkKeySource(e plan.Encryption) error {
 		}
 		if len(e.TangThumbprints) != 0 && len(e.TangThumbprints) != len(e.Tang) {
 			return fmt.Errorf("key source tang: %d thumbprints for %d Tang servers", len(e.TangThumbprints), len(e.Tang))
+		}
+		for _, thp := range e.TangThumbprints {
+			if thp == "" {
+				// clevis -y would then skip the check of the others too
+				return fmt.Errorf("key source tang: a thumbprint for every Tang server or for none")
+			}
 		}
 		_, _, err := clevisPin(e)
 		return err
@@ -83,15 +89,11 @@ func clevisPin(e plan.Encryption) (string, string, error) {
 	return "sss", string(b), err
 }
 
-// trustFirstUse tells whether some Tang server has no thumbprint to check.
-func trustFirstUse(e plan.Encryption) bool {
-	for i := range e.Tang {
-		if i >= len(e.TangThumbprints) || e.TangThumbprints[i] == "" {
-			return true
-		}
-	}
-	return false
-}
+// trustFirstUse tells whether the plan gives no thumbprints: clevis -y then
+// trusts the advertisements it gets at bind time. With thumbprints (one per
+// server, checkKeySource) clevis fetches the advertisement each signing key
+// signed and checks it.
+func trustFirstUse(e plan.Encryption) bool { return len(e.TangThumbprints) == 0 }
 
 // checkTang asks every Tang server for its advertisement before the disks
 // are touched, so an unreachable one fails the install at the plan stage.

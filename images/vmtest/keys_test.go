@@ -2,6 +2,7 @@ package vmtest
 
 import (
 	"bytes"
+	"encoding/json"
 	"net"
 	"os"
 	"os/exec"
@@ -40,8 +41,9 @@ func TestRecoveryKeyslot(t *testing.T) {
 }
 
 // TestTangUnlock installs a RAID1 VM with key source tang against two real
-// Tang servers (tangd, one per connection) in the test namespace, checks the
-// Clevis token from outside, boots it from its disks (the boot server's
+// Tang servers (tangd, one per connection) in the test namespace: a wrong
+// thumbprint fails the bind, the right ones bind; it checks the Clevis token
+// from outside, boots it from its disks (the boot server's
 // unlock endpoint is not asked), then stops the Tang servers: the next boot
 // cannot unlock, says so on the console and powers off.
 func TestTangUnlock(t *testing.T) {
@@ -53,6 +55,21 @@ func TestTangUnlock(t *testing.T) {
 	p.Encryption.KeySource = "tang"
 	p.Encryption.Tang = []string{"http://192.0.2.1:7500", "http://192.0.2.1:7501"}
 	key := randomKey(t)
+
+	// a thumbprint that is not the server's signing key: clevis gets no
+	// advertisement signed by it and refuses to bind
+	p.Encryption.TangThumbprints = []string{tang1.thp, "BUdhdFcpfIJbTwYf7F3V4GuR7Ja3jLwxXKsmv5kN0Ak"}
+	if _, err := l.st.PutIntent(v.mac, plan.Intent{Mode: plan.ModeInstall, Plan: p, Key: key}, false); err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := l.boot(v, false, 240*time.Second, func(s plan.Status) bool { return s.State == plan.StateFailed })
+	if st := l.status(v.mac); st.State != plan.StateFailed || st.Result == nil || st.Result.Stage != plan.StageLUKS ||
+		!strings.Contains(st.Result.Output, "advertisement") {
+		t.Fatalf("install with a wrong Tang thumbprint: state %s result %+v\nserial:\n%s", st.State, st.Result, tail(serial, 6000))
+	}
+
+	// both thumbprints right: no trust on first use (no -y)
+	p.Encryption.TangThumbprints = []string{tang1.thp, tang2.thp}
 	res := installIntent(t, l, v, plan.Intent{Mode: plan.ModeInstall, Plan: p, Key: key})
 	hdr := checkInstalled(t, l, v, p, key, res, 1)
 	dump, err := luksDump(t, hdr)
@@ -133,6 +150,7 @@ func notInFile(t *testing.T, path, secret, what string) {
 // tangServer is Debian's tangd behind a TCP accept loop in the test
 // namespace, one tangd per connection (as systemd's tangd.socket runs it).
 type tangServer struct {
+	thp  string // the signing key's thumbprint (its file name in the key directory)
 	ln   net.Listener
 	mu   sync.Mutex
 	n    int
@@ -151,7 +169,7 @@ func startTang(t *testing.T, l *lab, addr string) *tangServer {
 	if out, err := exec.Command("/usr/libexec/tangd-keygen", db).CombinedOutput(); err != nil {
 		t.Fatalf("tangd-keygen: %v: %s", err, out)
 	}
-	s := &tangServer{}
+	s := &tangServer{thp: signingThumbprint(t, db)}
 	l.ns.Run(t, func() {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -188,6 +206,27 @@ func startTang(t *testing.T, l *lab, addr string) *tangServer {
 	}()
 	t.Cleanup(s.stop)
 	return s
+}
+
+// signingThumbprint is the thumbprint of the ES512 signing key that
+// tangd-keygen wrote into db (files are named by their thumbprint).
+func signingThumbprint(t *testing.T, db string) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(db, "*.jwk"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var k struct {
+			Alg string `json:"alg"`
+		}
+		if json.Unmarshal(b, &k) == nil && k.Alg == "ES512" {
+			return strings.TrimSuffix(filepath.Base(f), ".jwk")
+		}
+	}
+	t.Fatalf("no ES512 signing key in %s: %v", db, files)
+	return ""
 }
 
 func (s *tangServer) conns() int {

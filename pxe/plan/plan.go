@@ -81,8 +81,8 @@ type Encryption struct {
 	KeySource   string   `json:"key_source"`     // "bootserver" or "tang"
 	Tang        []string `json:"tang,omitempty"` // Tang server URLs (key source tang)
 	// TangThumbprints, when set, has one thumbprint per Tang URL (same
-	// order; "" for none): the advertisement's signing key must match it.
-	// Without it the first advertisement is trusted (clevis -y).
+	// order): each advertisement's signing key must match it. Without them
+	// the advertisements seen at install are trusted (clevis -y).
 	TangThumbprints []string `json:"tang_thumbprints,omitempty"`
 	Recovery        bool     `json:"recovery"` // add a recovery keyslot (passphrase escrowed by the provider)
 }

@@ -140,7 +140,7 @@ type Encryption struct {
 	PbkdfIter int      `pulumi:"pbkdfIter"`
 	KeySource string   `pulumi:"keySource"`
 	Tang      []string `pulumi:"tang"`
-	// TangThumbprints pairs with Tang: each server's signing key thumbprint ("" for none).
+	// TangThumbprints pairs with Tang: each server's signing key thumbprint (all or none).
 	TangThumbprints []string `pulumi:"tangThumbprints"`
 	Recovery        bool     `pulumi:"recovery"`
 }
