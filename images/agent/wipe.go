@@ -13,8 +13,10 @@ import (
 
 // Wipe destroys what an install made: it assembles whatever md arrays the
 // disks hold, erases every LUKS header it finds (all keyslots: the data is
-// unrecoverable from then on), stops the arrays, zeroes the md superblocks
-// and removes every signature with wipefs. Any failed command fails the wipe.
+// unrecoverable from then on), stops the arrays, erases a LUKS header left
+// in the data area of a member the assembly left out (see eraseLUKSAt),
+// zeroes the md superblocks and removes every signature with wipefs. Any
+// failed command fails the wipe.
 func (a *Agent) Wipe(ctx context.Context) error {
 	if _, err := a.netUp(ctx, a.Cfg.MAC, a.Cfg.Address, a.Cfg.Gateway); err != nil {
 		return fail(plan.StageStart, err)
@@ -67,6 +69,15 @@ func (a *Agent) Wipe(ctx context.Context) error {
 	}
 	for _, p := range parts {
 		if out, err := a.run(ctx, plan.StageWipe, "mdadm", "--examine", p); err == nil && strings.Contains(out, "Magic") {
+			if off := dataOffset(out); off > 0 {
+				found, err := eraseLUKSAt(p, off)
+				if err != nil {
+					return fail(plan.StageWipe, err)
+				}
+				if found {
+					a.Log.Info("erased the LUKS header of a member left out of its array", "stage", plan.StageWipe, "partition", p)
+				}
+			}
 			if _, err := a.run(ctx, plan.StageWipe, "mdadm", "--zero-superblock", p); err != nil {
 				return err
 			}

@@ -28,8 +28,9 @@ const espType = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 // boot config), the arrays, the LUKS2 header and key and the role files;
 // then it boots the VM from its disks with the firmware's network boot off,
 // and the host must unlock its root at the boot server and report booted
-// from its own init. A wipe then leaves no array, LUKS header, partition
-// table or FAT signature behind.
+// from its own init, and again with the first disk removed (the second
+// disk's ESP boots it on the degraded arrays). A wipe then leaves no array,
+// LUKS header, partition table or FAT signature behind.
 func TestUEFIInstallBoot(t *testing.T) {
 	requireUEFITools(t)
 	l := newLab(t)
@@ -51,6 +52,17 @@ func TestUEFIInstallBoot(t *testing.T) {
 	}
 	t.Logf("%s: power-on (OVMF, disks only) -> booted from its encrypted RAID1 %.1fs", v.name, at.Seconds())
 
+	// the first disk gone: the second disk's ESP boots the host alone, on
+	// the degraded arrays
+	before := lastBooted(l.status(v.mac))
+	alone := *v
+	alone.disks, alone.serial = v.disks[1:], v.serial[1:]
+	serial, at = l.boot(&alone, true, 240*time.Second, func(s plan.Status) bool { return lastBooted(s).After(before) })
+	if !lastBooted(l.status(v.mac)).After(before) || !strings.Contains(serial, "booted from disk") {
+		t.Fatalf("boot from the second disk alone: state %s\nserial:\n%s", l.status(v.mac).State, tail(serial, 8000))
+	}
+	t.Logf("%s: power-on with the second disk only -> booted (degraded RAID1) %.1fs", v.name, at.Seconds())
+
 	esps := make([]part, len(v.disks))
 	for i, d := range v.disks {
 		esps[i] = partitions(t, d)[0]
@@ -63,6 +75,17 @@ func TestUEFIInstallBoot(t *testing.T) {
 			t.Errorf("disk %d: a filesystem signature is left on the ESP after the wipe: %s", i, out)
 		}
 	}
+}
+
+// lastBooted is the time of the host's last "booted" report.
+func lastBooted(s plan.Status) time.Time {
+	var last time.Time
+	for _, e := range s.Events {
+		if e.Stage == plan.StageBooted && e.Time.After(last) {
+			last = e.Time
+		}
+	}
+	return last
 }
 
 func requireUEFITools(t *testing.T) {
