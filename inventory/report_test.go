@@ -143,3 +143,35 @@ func TestLiteralSecretsNotEchoed(t *testing.T) {
 		}
 	}
 }
+
+// A misspelled secret attribute (an unknown argument, not a literal-secret
+// finding) is not echoed in the snippet either: credential attributes but
+// username, and attributes with a secret's name, are masked in every file
+// a diagnostic points into; the attribute's name and the username stay.
+func TestMisspelledSecretNotEchoed(t *testing.T) {
+	src := map[string][]byte{"creds.hcl": []byte(`credential "bmc" {
+  username = "admin"
+  passwd   = "hunter2secret"
+}
+site "x" {
+  region       = "r"
+  api_token_x  = "tok-3b9f0e"
+}
+`)}
+	inv, diags := LoadSources("mem", src)
+	if !diags.HasErrors() {
+		t.Fatal("no error for an unknown attribute")
+	}
+	var out bytes.Buffer
+	if err := hcl.NewDiagnosticTextWriter(&out, RedactedFiles(inv.Files, diags), 100, false).WriteDiagnostics(diags); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"hunter2secret", "tok-3b9f0e"} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("secret %q printed:\n%s", secret, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "passwd") || !strings.Contains(out.String(), "creds.hcl") {
+		t.Errorf("the diagnostic lost its attribute or file:\n%s", out.String())
+	}
+}

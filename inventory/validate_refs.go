@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -40,6 +41,7 @@ func checkNames(inv *Inventory) hcl.Diagnostics {
 	dup("server", n, r)
 	n, r = collect(len(inv.Roles), func(i int) (string, hcl.Range) { return inv.Roles[i].Name, inv.Roles[i].DeclRange })
 	dup("role", n, r)
+	diags = append(diags, checkNameSyntax(inv)...)
 	for _, s := range inv.Servers {
 		n, r = collect(len(s.NICs), func(i int) (string, hcl.Range) { return s.NICs[i].Name, s.NICs[i].Range })
 		dup("nic", n, r)
@@ -152,4 +154,46 @@ func checkProvisioningNIC(s *Server) hcl.Diagnostics {
 			"server %q: set purpose = \"provisioning\" on the NIC the server PXE-boots from.", s.Name)}
 	}
 	return nil
+}
+
+// hostnameRE is a DNS label in lowercase: a server's name is its hostname
+// and names its folders and files (role files, lab disks, logs).
+var hostnameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// nameRE is what the other blocks' names may hold: letters, digits, "-"
+// and "_", starting with a letter or digit (they name interfaces, files
+// and metrics labels).
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+
+// checkNameSyntax refuses names that are not hostnames (servers) or plain
+// identifiers (sites, racks, PDUs, credentials), which could otherwise
+// reach paths ("../x") or configuration files.
+func checkNameSyntax(inv *Inventory) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, s := range inv.Servers {
+		if !hostnameRE.MatchString(s.Name) {
+			diags = append(diags, errorAt(s.DeclRange, "Invalid server name",
+				"server %q: a server's name is its hostname: lowercase letters, digits and \"-\", 1 to 63 characters, "+
+					"not starting or ending with \"-\".", s.Name))
+		}
+	}
+	check := func(kind, name string, at hcl.Range) {
+		if !nameRE.MatchString(name) {
+			diags = append(diags, errorAt(at, "Invalid "+kind+" name",
+				"%s %q: a name holds letters, digits, \"-\" and \"_\" (1 to 63, starting with a letter or digit).", kind, name))
+		}
+	}
+	for _, x := range inv.Sites {
+		check("site", x.Name, x.DeclRange)
+	}
+	for _, x := range inv.Racks {
+		check("rack", x.Name, x.DeclRange)
+	}
+	for _, x := range inv.PDUs {
+		check("pdu", x.Name, x.DeclRange)
+	}
+	for _, x := range inv.Credentials {
+		check("credential", x.Name, x.DeclRange)
+	}
+	return diags
 }

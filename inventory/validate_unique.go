@@ -3,6 +3,7 @@ package inventory
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -18,15 +19,20 @@ type uniq struct {
 	kind  string // e.g. "MAC address"
 	seen  map[string]owner
 	diags *hcl.Diagnostics
+	fold  bool // compare without case (serial numbers)
 }
 
 func (u *uniq) claim(value, what string, at hcl.Range) bool {
-	if prev, ok := u.seen[value]; ok {
+	key := value
+	if u.fold {
+		key = strings.ToUpper(value)
+	}
+	if prev, ok := u.seen[key]; ok {
 		*u.diags = append(*u.diags, errorAt(at, "Duplicate "+u.kind,
 			"%s: %s %s is already used by %s (%s).", what, u.kind, value, prev.what, where(prev.at)))
 		return false
 	}
-	u.seen[value] = owner{what, at}
+	u.seen[key] = owner{what, at}
 	return true
 }
 
@@ -37,8 +43,8 @@ func checkUnique(inv *Inventory) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	n := len(inv.Servers)
 	macs := &uniq{kind: "MAC address", seen: make(map[string]owner, 2*n), diags: &diags}
-	serials := &uniq{kind: "serial", seen: make(map[string]owner, n), diags: &diags}
-	disks := &uniq{kind: "disk serial", seen: make(map[string]owner, 2*n), diags: &diags}
+	serials := &uniq{kind: "serial", seen: make(map[string]owner, n), diags: &diags, fold: true}
+	disks := &uniq{kind: "disk serial", seen: make(map[string]owner, 2*n), diags: &diags, fold: true}
 	bmcs := &uniq{kind: "BMC address", seen: make(map[string]owner, n), diags: &diags}
 	ips := &uniq{kind: "IP address", seen: make(map[string]owner, 2*n), diags: &diags}
 

@@ -73,6 +73,9 @@ func runRolesRender(stdout, stderr io.Writer, dir, out string) error {
 		for _, f := range files[host] {
 			if out != "" {
 				p := filepath.Join(out, host, filepath.FromSlash(f.Path))
+				if rel, err := filepath.Rel(out, p); err != nil || !filepath.IsLocal(rel) {
+					return fmt.Errorf("write role files: %s %s would land outside %s", host, f.Path, out)
+				}
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					return fmt.Errorf("write role files: %w", err)
 				}

@@ -104,7 +104,8 @@ func Diagnostics(inv *inventory.Inventory, diags hcl.Diagnostics) string {
 	var b strings.Builder
 	files := map[string]*hcl.File{}
 	if inv != nil && inv.Files != nil {
-		files = inv.Files
+		// snippets never show a secret (a literal or misspelled password)
+		files = inventory.RedactedFiles(inv.Files, diags)
 	}
 	w := hcl.NewDiagnosticTextWriter(&b, files, 100, false)
 	_ = w.WriteDiagnostics(diags)
