@@ -18,7 +18,10 @@ var rootCmd = &cobra.Command{
 	SilenceErrors: true,
 }
 
-// exitError carries a process exit code through cobra (1 errors, 2 changes).
+// exitError carries a process exit code through cobra: 1 for every error,
+// usage errors (a bad flag value, a missing required flag) included; 2 only
+// for "there are changes" (plan --detailed-exitcode, roles diff), never for
+// an error.
 type exitError struct {
 	code int
 	err  error
@@ -34,14 +37,21 @@ func (e *exitError) Error() string {
 func (e *exitError) Unwrap() error { return e.err }
 
 func main() {
-	if err := rootCmd.Execute(); err != nil {
-		code := 1
-		if ee, ok := err.(*exitError); ok {
-			code = ee.code
-		}
-		if ee, ok := err.(*exitError); !ok || ee.err != nil {
-			fmt.Fprintln(os.Stderr, "racksmith:", err)
-		}
-		os.Exit(code)
+	os.Exit(exitCode(rootCmd.Execute()))
+}
+
+// exitCode prints err (unless it is a bare exit status) and returns the
+// process exit code for it: 0 for nil, an exitError's code, else 1.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
 	}
+	code := 1
+	if ee, ok := err.(*exitError); ok {
+		code = ee.code
+	}
+	if ee, ok := err.(*exitError); !ok || ee.err != nil {
+		fmt.Fprintln(os.Stderr, "racksmith:", err)
+	}
+	return code
 }

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -53,7 +55,7 @@ STATE.seal (0600).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := pxeMergeConfig(cmd.Flags(), &f); err != nil {
-				return &exitError{code: 2, err: err}
+				return &exitError{code: 1, err: err}
 			}
 			return runPXEServe(cmd.Context(), f)
 		},
@@ -124,9 +126,11 @@ func pxeMergeConfig(fl *pflag.FlagSet, f *pxeServeFlags) error {
 }
 
 func runPXEServe(ctx context.Context, f pxeServeFlags) error {
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(f.logLevel)); err != nil {
-		return &exitError{code: 2, err: fmt.Errorf("--log-level: %w", err)}
+	// Everything the command line and the inventory say is checked first:
+	// bad input is an error naming its flag, with nothing written.
+	lvl, err := pxeCheckFlags(f)
+	if err != nil {
+		return &exitError{code: 1, err: err}
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})).
 		With("stack", f.stack, "site", f.site)
@@ -138,8 +142,8 @@ func runPXEServe(ctx context.Context, f pxeServeFlags) error {
 	if f.state == "" {
 		f.state = filepath.Join("/var/lib/racksmith", fmt.Sprintf("pxe-%s-%s.db", filepath.Base(f.stack), f.site))
 	}
-	if err := os.MkdirAll(filepath.Dir(f.state), 0o700); err != nil {
-		return fmt.Errorf("state directory: %w", err)
+	if fi, err := os.Stat(f.state); err == nil && fi.IsDir() {
+		return &exitError{code: 1, err: fmt.Errorf("--state %q is a folder, not a state file", f.state)}
 	}
 	if f.apiTokenFile == "" {
 		f.apiTokenFile = f.state + ".api-token"
@@ -149,26 +153,95 @@ func runPXEServe(ctx context.Context, f pxeServeFlags) error {
 			return err
 		}
 	}
-	token, err := pxeAPIToken(f.apiTokenFile, log)
+	packets, err := pxePlanPackets(inv, site, f)
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{
+	token, create, err := pxeAPIToken(f.apiTokenFile)
+	if err != nil {
+		return err
+	}
+	if create && filepath.Dir(f.apiTokenFile) != filepath.Dir(f.state) {
+		if err := pxeCheckDir("--api-token-file", filepath.Dir(f.apiTokenFile)); err != nil {
+			return &exitError{code: 1, err: err}
+		}
+	}
+	cfg := server.Config{
 		BaseURL: site.Network.BootURL, ListenHTTP: f.listenHTTP, FilesDir: f.files,
 		TFTPRoot: f.tftpRoot, UEFIBinary: f.uefiBinary,
 		StatePath: f.state, APIToken: token, Discovery: f.discovery,
 		Kernel: f.kernel, Initrd: f.initrd, KernelArgs: f.kernelArgs,
-	}, log)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+
+	// From here on the boot server writes: its state folder, the token
+	// file when it has to make one, the state and its seal.
+	if err := os.MkdirAll(filepath.Dir(f.state), 0o700); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	if create {
+		if err := pxeWriteToken(f.apiTokenFile, token); err != nil {
+			return err
+		}
+		log.Info("created api token file", "path", f.apiTokenFile)
+	}
+	srv, err := server.New(cfg, log)
 	if err != nil {
 		return err
 	}
-	if err := pxeAddPacketServices(srv, inv, site, f, log); err != nil {
+	if err := pxeAddPacketServices(srv, packets, site, f, log); err != nil {
 		srv.Close()
 		return err
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	return srv.Serve(ctx)
+}
+
+// pxeUEFIBinaries are the UEFI iPXE binaries of Debian's ipxe package that
+// --uefi-binary may name.
+var pxeUEFIBinaries = []string{dhcp.DefaultUEFIFile, "snponly.efi"}
+
+// pxeCheckFlags checks the flags that need no inventory, writing nothing,
+// and returns the log level.
+func pxeCheckFlags(f pxeServeFlags) (slog.Level, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return lvl, fmt.Errorf("--log-level %q: want debug, info, warn or error", f.logLevel)
+	}
+	if !slices.Contains(pxeUEFIBinaries, f.uefiBinary) {
+		return lvl, fmt.Errorf("--uefi-binary %q: want %s", f.uefiBinary, strings.Join(pxeUEFIBinaries, " or "))
+	}
+	if err := pxeCheckDir("--files", f.files); err != nil {
+		return lvl, err
+	}
+	if f.iface != "" {
+		if _, err := net.InterfaceByName(f.iface); err != nil {
+			return lvl, fmt.Errorf("--interface %q: no such network interface here (see `ip link`)", f.iface)
+		}
+		// TFTP serves the boot programs from --tftp-root.
+		if err := pxeCheckDir("--tftp-root", f.tftpRoot); err != nil {
+			return lvl, err
+		}
+	}
+	return lvl, nil
+}
+
+// pxeCheckDir says what is wrong when dir, the value of flag, is not an
+// existing folder.
+func pxeCheckDir(flag, dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s %q: no such folder", flag, dir)
+	case err != nil:
+		return fmt.Errorf("%s %q: %w", flag, dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s %q: not a folder", flag, dir)
+	}
+	return nil
 }
 
 // pxeLoadSite loads and validates the stack's inventory and finds the site.
@@ -188,45 +261,51 @@ func pxeLoadSite(stack, name string) (*inventory.Inventory, *inventory.Site, err
 		}
 		wr := hcl.NewDiagnosticTextWriter(os.Stderr, files, 100, false)
 		_ = wr.WriteDiagnostics(diags)
-		return nil, nil, &exitError{code: 1, err: fmt.Errorf("inventory %s: %d error(s)", dir, len(diags.Errs()))}
+		return nil, nil, &exitError{code: 1, err: fmt.Errorf("--stack %s: inventory %s: %d error(s)", stack, dir, len(diags.Errs()))}
 	}
+	var names []string
 	for _, s := range inv.Sites {
 		if s.Name == name {
 			return inv, s, nil
 		}
+		names = append(names, s.Name)
 	}
-	return nil, nil, &exitError{code: 1, err: fmt.Errorf("inventory %s: no site %q", dir, name)}
+	return nil, nil, &exitError{code: 1, err: fmt.Errorf("--site %q: inventory %s has no such site (sites: %s)", name, dir, strings.Join(names, ", "))}
 }
 
-// pxeAPIToken reads the API token from $RACKSMITH_API_TOKEN or path,
-// creating path with a fresh random token when it does not exist.
-func pxeAPIToken(path string, log *slog.Logger) (string, error) {
+// pxeAPIToken reads the API token from $RACKSMITH_API_TOKEN or path. When
+// path does not exist it returns a fresh random token and create: the
+// caller writes it with pxeWriteToken once every input is checked.
+func pxeAPIToken(path string) (tok string, create bool, err error) {
 	if tok := strings.TrimSpace(os.Getenv("RACKSMITH_API_TOKEN")); tok != "" {
-		return tok, nil
+		return tok, false, nil
 	}
-	tok, err := client.ReadToken(path)
+	tok, err = client.ReadToken(path)
 	if err == nil {
-		return tok, nil
+		return tok, false, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
+		return "", false, fmt.Errorf("--api-token-file: %w", err)
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", err
+		return "", false, err
 	}
-	tok = hex.EncodeToString(b)
+	return hex.EncodeToString(b), true, nil
+}
+
+// pxeWriteToken creates the token file path (0600), refusing to replace one.
+func pxeWriteToken(path, tok string) error {
 	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return "", fmt.Errorf("create api token file: %w", err)
+		return fmt.Errorf("create api token file: %w", err)
 	}
 	if _, err := fh.WriteString(tok + "\n"); err != nil {
 		fh.Close()
-		return "", fmt.Errorf("write api token file: %w", err)
+		return fmt.Errorf("write api token file: %w", err)
 	}
 	if err := fh.Close(); err != nil {
-		return "", fmt.Errorf("write api token file: %w", err)
+		return fmt.Errorf("write api token file: %w", err)
 	}
-	log.Info("created api token file", "path", path)
-	return tok, nil
+	return nil
 }

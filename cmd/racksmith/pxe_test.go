@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -26,11 +25,7 @@ func TestPXEServeMain(t *testing.T) {
 		return
 	}
 	rootCmd.SetArgs(strings.Split(args, "\x1f"))
-	if err := rootCmd.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "racksmith:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
+	os.Exit(exitCode(rootCmd.Execute()))
 }
 
 func freePort(t *testing.T) string {
@@ -149,5 +144,61 @@ func TestPXEMergeConfigUEFIBinary(t *testing.T) {
 		if err := pxeMergeConfig(fl, &f); err != nil || f.uefiBinary != want {
 			t.Errorf("%q: uefi binary %q, err %v; want %q", args, f.uefiBinary, err, want)
 		}
+	}
+}
+
+// Bad input to `pxe serve` is refused before anything is written: each case
+// exits 1 with an error naming its flag, and neither the state folder nor
+// the state, its seal or the API token file exist afterwards.
+func TestPXEServeBadInputWritesNothing(t *testing.T) {
+	files := t.TempDir()
+	plain := filepath.Join(files, "vmlinuz")
+	os.WriteFile(plain, []byte("kernel"), 0o644)
+	base := []string{"--stack", "../../stacks/lab", "--site", "ams1", "--listen-http", freePort(t), "--files", files}
+	for _, c := range []struct {
+		name, flag string
+		args       []string
+	}{
+		{"no such interface", "--interface", []string{"--interface", "rs-nosuch0"}},
+		{"unknown uefi binary", "--uefi-binary", []string{"--uefi-binary", "evil.efi"}},
+		{"uefi binary path", "--uefi-binary", []string{"--uefi-binary", "../ipxe.efi"}},
+		{"missing files folder", "--files", []string{"--files", filepath.Join(files, "nope")}},
+		{"files is a file", "--files", []string{"--files", plain}},
+		{"unknown site", "--site", []string{"--site", "nosuch"}},
+		{"missing stack", "--stack", []string{"--stack", filepath.Join(files, "nostack")}},
+		{"bad log level", "--log-level", []string{"--log-level", "loud"}},
+		{"token file folder missing", "--api-token-file", []string{"--api-token-file", filepath.Join(files, "nope", "token")}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stateDir := filepath.Join(t.TempDir(), "state")
+			state := filepath.Join(stateDir, "pxe.db")
+			args := append(append([]string{"pxe", "serve"}, base...), "--state", state)
+			args = append(args, c.args...)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestPXEServeMain$")
+			cmd.Env = append(os.Environ(), "RACKSMITH_PXE_MAIN="+strings.Join(args, "\x1f"), "RACKSMITH_API_TOKEN=")
+			out, err := cmd.CombinedOutput()
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+				t.Fatalf("exit: %v, want status 1\n%s", err, out)
+			}
+			if !strings.Contains(string(out), "racksmith: "+c.flag) {
+				t.Errorf("error does not start with %s:\n%s", c.flag, out)
+			}
+			for _, p := range []string{stateDir, state, state + ".seal", state + ".api-token"} {
+				if _, err := os.Stat(p); err == nil {
+					t.Errorf("%s exists after a refused start", p)
+				}
+			}
+		})
+	}
+}
+
+// A usage error of `pxe serve` (no --stack/--site) exits 1, as every
+// other command's errors do; 2 is only "changes" (README, CI).
+func TestPXEServeUsageErrorExit1(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPXEServeMain$")
+	cmd.Env = append(os.Environ(), "RACKSMITH_PXE_MAIN="+strings.Join([]string{"pxe", "serve", "--site", "ams1"}, "\x1f"))
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "--stack") {
+		t.Fatalf("exit: %v, want status 1 naming --stack\n%s", err, out)
 	}
 }
