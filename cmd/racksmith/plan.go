@@ -141,7 +141,11 @@ func runPlan(ctx context.Context, stdout, stderr io.Writer, f planFlags) error {
 		changes = c
 	}
 	if nerr == 0 {
-		roleChanges, roleSkipped = planRoleChanges(ctx, rendered, dir, f.base)
+		var err error
+		roleChanges, roleSkipped, err = planRoleChanges(ctx, rendered, dir, f.base)
+		if err != nil {
+			return &exitError{code: 1, err: fmt.Errorf("plan --stack %s: %w", f.stack, err)}
+		}
 		if roleSkipped == "" && roleChanges == nil {
 			roleChanges = []modules.HostChange{}
 		}

@@ -231,3 +231,15 @@ func TestPlanRefusesUnrenderableRoles(t *testing.T) {
 		t.Errorf("inventory validate: exit %d, want 1 naming the missing VIP\nstdout:\n%s\nstderr:\n%s", planExitCode(err), out.String(), errOut.String())
 	}
 }
+
+// A --base that names no commit (a mistyped CI target branch) fails the
+// plan instead of silently showing no role file changes.
+func TestPlanUnknownBase(t *testing.T) {
+	root := planProject(t)
+	var out, errOut bytes.Buffer
+	err := runPlan(context.Background(), &out, &errOut, planFlags{stack: "example", stacksDir: filepath.Join(root, "stacks"),
+		format: "text", noPreview: true, detailed: true, base: "origin/mian"})
+	if planExitCode(err) != 1 || !strings.Contains(err.Error(), "origin/mian") || !strings.Contains(err.Error(), "unknown commit") {
+		t.Fatalf("plan --base origin/mian: exit %d err %v\n%s", planExitCode(err), err, out.String())
+	}
+}

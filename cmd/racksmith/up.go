@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -22,15 +23,23 @@ type stackFlags struct {
 	yes                      bool
 }
 
+// envNameRE is an environment variable's name.
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 // stackOf builds the program.Stack; --secret-env KEY=ENV sets secret stack
 // config KEY from environment variable ENV.
 func (f stackFlags) stackOf(cmd *cobra.Command) (program.Stack, error) {
 	st := program.Stack{Name: f.stack, Dir: f.dir, Bin: f.bin, Backend: f.backend, Out: cmd.OutOrStdout(),
 		Secrets: map[string]string{}}
 	for _, kv := range f.secretEnv {
+		// what was given is not echoed: it may be the secret itself, typed
+		// where the name of its environment variable belongs
 		key, env, ok := strings.Cut(kv, "=")
 		if !ok || key == "" || env == "" {
-			return st, &exitError{code: 2, err: fmt.Errorf("--secret-env %q: want KEY=ENVIRONMENT_VARIABLE", kv)}
+			return st, &exitError{code: 2, err: fmt.Errorf("--secret-env: want KEY=ENVIRONMENT_VARIABLE (the value is read from the variable, never given on the command line)")}
+		}
+		if !envNameRE.MatchString(env) {
+			return st, &exitError{code: 2, err: fmt.Errorf("--secret-env %s=…: what follows = must name an environment variable (letters, digits, _), not hold the value", key)}
 		}
 		v, ok := os.LookupEnv(env)
 		if !ok || v == "" {

@@ -35,10 +35,15 @@ func TestUpRefusesWithoutYes(t *testing.T) {
 // --secret-env names the variable that is missing, never a value.
 func TestSecretEnvErrors(t *testing.T) {
 	t.Setenv("RACKSMITH_TEST_UNSET", "")
-	for _, arg := range []string{"racksmith:bmcPassword", "racksmith:bmcPassword=RACKSMITH_TEST_UNSET"} {
+	for _, arg := range []string{"racksmith:bmcPassword", "racksmith:bmcPassword=RACKSMITH_TEST_UNSET",
+		"Lab-SeCrEt-4242", "racksmith:bmcPassword=Lab-SeCrEt-4242"} {
 		code, msg := runRoot(t, "destroy", "--stack", "example", "--dir", "../..", "--yes", "--secret-env", arg)
 		if code != 2 || !strings.Contains(msg, "--secret-env") {
 			t.Errorf("--secret-env %s: exit %d %q", arg, code, msg)
+		}
+		// a value typed where the variable's name belongs is not echoed
+		if strings.Contains(msg, "Lab-SeCrEt-4242") {
+			t.Errorf("--secret-env %s: the value is echoed: %q", arg, msg)
 		}
 	}
 }

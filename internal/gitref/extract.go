@@ -19,6 +19,9 @@ import (
 // they are at ref (HEAD, a branch, a commit) into dest, keeping their paths
 // relative to dir. It fails when dir is not in a git work tree, ref is
 // unknown, or dir does not exist at ref.
+// ErrUnknownRef means the git ref names no commit (a typo, a branch not fetched).
+var ErrUnknownRef = errors.New("unknown commit")
+
 func Extract(ctx context.Context, dir, ref, dest string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -38,7 +41,7 @@ func Extract(ctx context.Context, dir, ref, dest string) error {
 	}
 	rel = filepath.ToSlash(rel)
 	if _, err := git(ctx, topDir, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
-		return fmt.Errorf("git ref %q: unknown commit", ref)
+		return fmt.Errorf("git ref %q: %w", ref, ErrUnknownRef)
 	}
 	if _, err := git(ctx, topDir, "cat-file", "-e", ref+":"+rel); err != nil {
 		return fmt.Errorf("%s does not exist at %s", rel, ref)
