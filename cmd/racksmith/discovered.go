@@ -37,18 +37,36 @@ func (f *discoveryFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.tokenFile, "api-token-file", "", "file holding the boot servers' API token (default $"+envAPIToken+")")
 }
 
-// discoveryServer is one boot server to ask: the site it serves and its URL.
+// discoveryServer is one boot server to ask: the site it serves ("" when
+// not known) and its URL.
 type discoveryServer struct {
 	Site, URL string
 }
 
-// discoveryServers lists the boot servers of the inventory in dir (one per
-// site with a boot_url, only site when given), or just bootURL.
-func discoveryServers(dir string, f discoveryFlags) ([]discoveryServer, error) {
-	if f.bootURL != "" {
-		return []discoveryServer{{Site: f.site, URL: f.bootURL}}, nil
+// String names the boot server by URL, and by site when known.
+func (s discoveryServer) String() string {
+	if s.Site == "" {
+		return "boot server " + s.URL
 	}
+	return fmt.Sprintf("boot server %s (site %s)", s.URL, s.Site)
+}
+
+// discoveryServers lists the boot servers of the inventory in dir (one per
+// site with a boot_url, only site when given), or just bootURL: of site,
+// else of the inventory's site with that boot_url, if any.
+func discoveryServers(dir string, f discoveryFlags) ([]discoveryServer, error) {
 	inv, diags := inventory.Load(dir)
+	if f.bootURL != "" {
+		s := discoveryServer{Site: f.site, URL: f.bootURL}
+		if s.Site == "" && !diags.HasErrors() {
+			for _, site := range inv.Sites {
+				if strings.TrimRight(site.Network.BootURL, "/") == strings.TrimRight(f.bootURL, "/") {
+					s.Site = site.Name
+				}
+			}
+		}
+		return []discoveryServer{s}, nil
+	}
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("inventory %s: %w", dir, diags.Errs()[0])
 	}
@@ -110,7 +128,7 @@ func (b *bootServerFacts) FactsByMAC(ctx context.Context, mac string) (*plan.Fac
 		case errors.Is(err, client.ErrNotFound):
 			continue
 		case err != nil:
-			errs = append(errs, fmt.Errorf("boot server %s (site %s): %w", s.URL, s.Site, err))
+			errs = append(errs, fmt.Errorf("%s: %w", s, err))
 			continue
 		case st.Facts == nil:
 			errs = append(errs, fmt.Errorf("%w: %s is known to boot server %s but reported no facts (state %s)", errNoFacts, want, s.URL, st.State))
@@ -166,7 +184,8 @@ func init() {
 }
 
 // runDiscovered lists the discovered hosts of every boot server; a boot
-// server that does not answer is reported (exit 1) after the others are listed.
+// server that does not answer is reported (exit 1) after the others are
+// listed. When none answered nothing is listed: not even "no hosts".
 func runDiscovered(ctx context.Context, stdout, stderr io.Writer, dir string, df discoveryFlags, asJSON bool) error {
 	servers, err := discoveryServers(dir, df)
 	if err != nil {
@@ -186,6 +205,7 @@ func runDiscovered(ctx context.Context, stdout, stderr io.Writer, dir string, df
 	}
 	hosts := []discoveredHost{}
 	var errs []error
+	var answered []discoveryServer
 	for _, s := range servers {
 		c, err := client.New(s.URL, token, nil)
 		if err != nil {
@@ -193,9 +213,10 @@ func runDiscovered(ctx context.Context, stdout, stderr io.Writer, dir string, df
 		}
 		list, err := c.ListHosts(ctx)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("boot server %s (site %s): %w", s.URL, s.Site, err))
+			errs = append(errs, fmt.Errorf("%s: %w", s, err))
 			continue
 		}
+		answered = append(answered, s)
 		for _, st := range list {
 			if st.State != plan.StateDiscovered || st.Facts == nil {
 				continue
@@ -215,14 +236,23 @@ func runDiscovered(ctx context.Context, stdout, stderr io.Writer, dir string, df
 		}
 	}
 	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].MAC < hosts[j].MAC })
-	if asJSON {
+	switch {
+	case len(answered) == 0:
+		// every boot server failed: the errors say so, stdout stays empty
+	case asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(hosts); err != nil {
 			return err
 		}
-	} else if err := writeDiscovered(stdout, hosts); err != nil {
-		return err
+	default:
+		var from []discoveryServer
+		if len(errs) > 0 {
+			from = answered // "none" is only about the servers that answered
+		}
+		if err := writeDiscovered(stdout, hosts, from); err != nil {
+			return err
+		}
 	}
 	if len(errs) > 0 {
 		return &exitError{code: 1, err: errors.Join(errs...)}
@@ -232,9 +262,18 @@ func runDiscovered(ctx context.Context, stdout, stderr io.Writer, dir string, df
 
 // writeDiscovered prints one line per host: site, MAC, serial, disks with
 // serial and size, when it reported and the inventory server holding its MAC.
-func writeDiscovered(w io.Writer, hosts []discoveredHost) error {
+// With no host it says so, naming the boot servers of from when given.
+func writeDiscovered(w io.Writer, hosts []discoveredHost, from []discoveryServer) error {
 	if len(hosts) == 0 {
-		_, err := fmt.Fprintln(w, "No discovered hosts.")
+		if len(from) == 0 {
+			_, err := fmt.Fprintln(w, "No discovered hosts.")
+			return err
+		}
+		names := make([]string, len(from))
+		for i, s := range from {
+			names[i] = s.String()
+		}
+		_, err := fmt.Fprintf(w, "No discovered hosts at %s.\n", strings.Join(names, ", "))
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

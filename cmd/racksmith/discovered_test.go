@@ -190,3 +190,51 @@ func TestRegisterFromDiscoveryBootServer(t *testing.T) {
 		t.Fatalf("registered server: %+v", srv)
 	}
 }
+
+// A boot server that cannot be asked is an error naming its URL (and its
+// site only when known), and nothing claims there are no hosts: stdout
+// stays empty, in text and JSON.
+func TestDiscoveredUnreachableBootServer(t *testing.T) {
+	t.Setenv(envAPIToken, discTestToken)
+	url := "http://" + freePort(t) // closed again: connection refused
+	for _, asJSON := range []bool{false, true} {
+		var out bytes.Buffer
+		err := runDiscovered(context.Background(), &out, io.Discard, "", discoveryFlags{bootURL: url}, asJSON)
+		if err == nil || !strings.Contains(err.Error(), "boot server "+url+":") || strings.Contains(err.Error(), "site") {
+			t.Errorf("json %v: error %v, want one naming %s and no site", asJSON, err, url)
+		}
+		if out.Len() != 0 {
+			t.Errorf("json %v: stdout %q, want nothing", asJSON, out.String())
+		}
+	}
+	err := runDiscovered(context.Background(), io.Discard, io.Discard, "", discoveryFlags{site: "fra1", bootURL: url}, false)
+	if err == nil || !strings.Contains(err.Error(), "boot server "+url+" (site fra1):") {
+		t.Errorf("with --site: %v", err)
+	}
+
+	// with some boot servers down, "none" names the ones that answered
+	var out bytes.Buffer
+	if err := writeDiscovered(&out, nil, []discoveryServer{{Site: "ams1", URL: "http://10.21.0.2:8080"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "No discovered hosts at boot server http://10.21.0.2:8080 (site ams1).\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// --boot-url takes its site from the inventory site with that boot_url.
+func TestDiscoveryServersSiteOfBootURL(t *testing.T) {
+	inv, diags := inventory.Load("../../stacks/lab")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	site := inv.Sites[len(inv.Sites)-1]
+	got, err := discoveryServers("../../stacks/lab", discoveryFlags{bootURL: site.Network.BootURL + "/"})
+	if err != nil || len(got) != 1 || got[0].Site != site.Name {
+		t.Errorf("servers %+v, err %v; want site %s", got, err, site.Name)
+	}
+	got, err = discoveryServers("../../stacks/lab", discoveryFlags{bootURL: "http://127.0.0.1:9"})
+	if err != nil || len(got) != 1 || got[0].Site != "" {
+		t.Errorf("unknown URL: servers %+v, err %v; want no site", got, err)
+	}
+}
