@@ -238,3 +238,32 @@ func TestDiscoveryServersSiteOfBootURL(t *testing.T) {
 		t.Errorf("unknown URL: servers %+v, err %v; want no site", got, err)
 	}
 }
+
+// What `racksmith discovered --json` prints, saved to a file, is what
+// `register --facts-file` takes: the site comes from the report.
+func TestRegisterFromSavedDiscoveredJSON(t *testing.T) {
+	url := discBootServer(t)
+	discReport(t, url, discFacts)
+	t.Setenv(envAPIToken, discTestToken)
+	var out bytes.Buffer
+	if err := runDiscovered(context.Background(), &out, io.Discard, "", discoveryFlags{site: "fra1", bootURL: url}, true); err != nil {
+		t.Fatal(err)
+	}
+	root := regCopyLab(t)
+	ff := filepath.Join(root, "discovered.json")
+	if err := os.WriteFile(ff, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := regFlags{stack: "lab", stacksDir: root, fromDiscovery: discFacts.MAC, factsFile: ff, dryRun: true,
+		psus: []string{"fra1-pdu-a:5:120", "fra1-pdu-b:5:120"}}
+	f.reg = inventory.Registration{Name: "fra1-node5", Rack: "fra1-r1", U: 14, BMC: "10.99.0.15"}
+	var diff bytes.Buffer
+	if err := runRegister(context.Background(), &diff, f); err != nil {
+		t.Fatalf("register from %s:\n%s\n%v", ff, out.String(), err)
+	}
+	for _, want := range []string{`+server "fra1-node5" {`, `+  site`, `"fra1"`, `serial = "RS-disc1-d1"`} {
+		if !strings.Contains(diff.String(), want) {
+			t.Errorf("diff lacks %q:\n%s", want, diff.String())
+		}
+	}
+}

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,8 +28,9 @@ type regFactsSource interface {
 	FactsByMAC(ctx context.Context, mac string) (*plan.Facts, string, error)
 }
 
-// regFactsFile reads facts from a JSON file holding one plan.Facts or a
-// list of them (as saved from the boot server's discovery report).
+// regFactsFile reads facts from a saved discovery report: the JSON
+// `racksmith discovered --json` prints (a list of hosts), or one element
+// of that list. Unknown keys are refused.
 type regFactsFile struct{ path string }
 
 var _ regFactsSource = (*regFactsFile)(nil)
@@ -37,26 +41,46 @@ var errNoFacts = errors.New("no discovery facts for this MAC")
 func (f *regFactsFile) FactsByMAC(_ context.Context, mac string) (*plan.Facts, string, error) {
 	want, err := inventory.NormalizeMAC(mac)
 	if err != nil {
+		return nil, "", fmt.Errorf("--from-discovery: %w", err)
+	}
+	list, err := regReadReport(f.path)
+	if err != nil {
 		return nil, "", err
 	}
-	b, err := os.ReadFile(f.path)
-	if err != nil {
-		return nil, "", fmt.Errorf("read facts: %w", err)
-	}
-	var list []plan.Facts
-	if err := json.Unmarshal(b, &list); err != nil {
-		var one plan.Facts
-		if err1 := json.Unmarshal(b, &one); err1 != nil {
-			return nil, "", fmt.Errorf("facts file %s: want a plan.Facts object or a list of them: %w", f.path, err1)
-		}
-		list = []plan.Facts{one}
-	}
-	for i := range list {
-		if got, err := inventory.NormalizeMAC(list[i].MAC); err == nil && got == want {
-			return &list[i], "", nil
+	for _, h := range list {
+		if got, err := inventory.NormalizeMAC(h.MAC); err == nil && got == want {
+			return &plan.Facts{MAC: h.MAC, Serial: h.Serial, Vendor: h.Vendor, Product: h.Product,
+				NICs: h.NICs, Disks: h.Disks, Time: h.Reported}, h.Site, nil
 		}
 	}
 	return nil, "", fmt.Errorf("%w: %s in %s", errNoFacts, want, f.path)
+}
+
+// regReadReport reads a discovery report (list or one host) from path.
+func regReadReport(path string) ([]discoveredHost, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--facts-file: %w", err)
+	}
+	b = bytes.TrimSpace(b)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var list []discoveredHost
+	if len(b) > 0 && b[0] == '[' {
+		err = dec.Decode(&list)
+	} else {
+		var one discoveredHost
+		err = dec.Decode(&one)
+		list = []discoveredHost{one}
+	}
+	if err == nil && dec.More() {
+		err = errors.New("data after the report")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--facts-file %s: want what `racksmith discovered --json` prints (a list of hosts) or one of its elements: %s",
+			path, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return list, nil
 }
 
 // regHostFacts converts the boot server's facts to the inventory's own type.
@@ -78,6 +102,9 @@ type regFlags struct {
 	fromDiscovery, factsFile string
 	discovery                discoveryFlags
 	dryRun                   bool
+	// u, height, raid are --u, --height, --raid as given (checked by
+	// regCheckFlags); when empty, reg's fields stand.
+	u, height, raid string
 }
 
 func init() {
@@ -105,8 +132,8 @@ func init() {
 	fl.StringVar(&f.reg.Name, "name", "", "server name (required)")
 	fl.StringVar(&f.reg.Site, "site", "", "site")
 	fl.StringVar(&f.reg.Rack, "rack", "", "rack")
-	fl.IntVar(&f.reg.U, "u", 0, "lowest rack unit the server occupies")
-	fl.IntVar(&f.reg.Height, "height", 0, "height in U (new servers: 1)")
+	fl.StringVar(&f.u, "u", "", "lowest rack unit the server occupies (≥ 1)")
+	fl.StringVar(&f.height, "height", "", "height in U (new servers: 1)")
 	fl.StringVar(&f.reg.Serial, "serial", "", "chassis serial number")
 	fl.StringVar(&f.reg.Model, "model", "", "model")
 	fl.StringArrayVar(&f.macs, "mac", nil, "NIC MAC, any common spelling; repeatable, the first is the provisioning NIC")
@@ -117,9 +144,10 @@ func init() {
 	fl.StringArrayVar(&f.disks, "disk", nil, "NAME:SERIAL:SIZE, e.g. d0:S6ABC:3.84TB; repeatable")
 	fl.StringVar(&f.reg.Address, "address", "", "CIDR on the site's provisioning network (default: next free)")
 	fl.StringVar(&f.reg.Image, "image", "", "OS image")
-	fl.IntVar(&f.reg.RAIDLevel, "raid", 0, "RAID level (default: from the disk count)")
+	fl.StringVar(&f.raid, "raid", "", "RAID level: 1, 5, 6 or 10 (default: from the disk count)")
 	fl.StringVar(&f.fromDiscovery, "from-discovery", "", "take MACs, serial and disks from the discovery report of this MAC")
-	fl.StringVar(&f.factsFile, "facts-file", "", "discovery facts JSON (a plan.Facts or a list) for --from-discovery, instead of asking the boot servers")
+	fl.StringVar(&f.factsFile, "facts-file", "", "saved discovery report for --from-discovery instead of asking the boot servers: the JSON that "+
+		"'racksmith discovered --json' prints (a list of hosts: mac, serial, nics, disks, site, …) or one host of it; unknown keys are refused")
 	f.discovery.add(cmd)
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show the change as a unified diff; write nothing")
 	_ = cmd.MarkFlagRequired("stack")
@@ -129,6 +157,9 @@ func init() {
 
 func runRegister(ctx context.Context, out io.Writer, f regFlags) error {
 	reg := f.reg
+	if err := regCheckFlags(&reg, f); err != nil {
+		return err
+	}
 	for i, m := range f.macs {
 		reg.NICs = append(reg.NICs, inventory.RegNIC{Name: fmt.Sprintf("eth%d", i), MAC: m})
 	}
@@ -218,19 +249,64 @@ func regDiscoverySource(dir, site string, f regFlags) (regFactsSource, error) {
 	return &bootServerFacts{servers: servers, token: token}, nil
 }
 
+// regCheckFlags checks the flag values Register would otherwise refuse in
+// its own terms, each error naming the flag and what it wants, and sets
+// reg's numbers from --u, --height and --raid.
+func regCheckFlags(reg *inventory.Registration, f regFlags) error {
+	for _, n := range []struct {
+		flag, val, want string
+		dst             *int
+		ok              func(int) bool
+	}{
+		{"--u", f.u, "a rack unit number ≥ 1", &reg.U, func(n int) bool { return n >= 1 }},
+		{"--height", f.height, "a height in rack units ≥ 1", &reg.Height, func(n int) bool { return n >= 1 }},
+		{"--raid", f.raid, "a RAID level: 1, 5, 6 or 10", &reg.RAIDLevel, func(n int) bool { return slices.Contains([]int{1, 5, 6, 10}, n) }},
+	} {
+		if n.val == "" {
+			continue
+		}
+		v, err := strconv.Atoi(n.val)
+		if err != nil || !n.ok(v) {
+			return fmt.Errorf("%s %q: want %s", n.flag, n.val, n.want)
+		}
+		*n.dst = v
+	}
+	if reg.BMC != "" {
+		if _, err := netip.ParseAddr(reg.BMC); err != nil {
+			return fmt.Errorf("--bmc %q: not an IPv4 or IPv6 address", reg.BMC)
+		}
+	}
+	if reg.Address != "" {
+		if _, err := netip.ParsePrefix(reg.Address); err != nil {
+			return fmt.Errorf("--address %q: want an address with its prefix length on the site's provisioning network, e.g. 10.11.0.23/24", reg.Address)
+		}
+	}
+	for _, m := range f.macs {
+		if _, err := inventory.NormalizeMAC(m); err != nil {
+			return fmt.Errorf("--mac: %w", err)
+		}
+	}
+	if f.fromDiscovery != "" {
+		if _, err := inventory.NormalizeMAC(f.fromDiscovery); err != nil {
+			return fmt.Errorf("--from-discovery: %w", err)
+		}
+	}
+	return nil
+}
+
 func regParsePSU(s string) (inventory.RegPSU, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" {
 		return inventory.RegPSU{}, fmt.Errorf("--psu %q: want PDU:OUTLET[:WATTS]", s)
 	}
 	outlet, err := strconv.Atoi(parts[1])
-	if err != nil {
-		return inventory.RegPSU{}, fmt.Errorf("--psu %q: outlet: %w", s, err)
+	if err != nil || outlet < 1 {
+		return inventory.RegPSU{}, fmt.Errorf("--psu %q: outlet %q: want an outlet number ≥ 1", s, parts[1])
 	}
 	p := inventory.RegPSU{PDU: parts[0], Outlet: outlet}
 	if len(parts) == 3 {
 		if p.Watts, err = strconv.Atoi(parts[2]); err != nil || p.Watts <= 0 {
-			return inventory.RegPSU{}, fmt.Errorf("--psu %q: watts must be a positive number", s)
+			return inventory.RegPSU{}, fmt.Errorf("--psu %q: watts %q: want a number of watts ≥ 1", s, parts[2])
 		}
 	}
 	return p, nil
@@ -243,7 +319,7 @@ func regParseDisk(s string) (inventory.RegDisk, error) {
 	}
 	size, err := inventory.ParseSize(parts[2])
 	if err != nil {
-		return inventory.RegDisk{}, fmt.Errorf("--disk %q: %w", s, err)
+		return inventory.RegDisk{}, fmt.Errorf("--disk %q: size %q: want a number and a unit (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. 512MiB or 3.84TB", s, parts[2])
 	}
 	return inventory.RegDisk{Name: parts[0], Serial: parts[1], SizeBytes: size}, nil
 }
