@@ -72,7 +72,7 @@ mc_enable 0x20
 // A UEFI host runs OVMF, which ignores -boot: its NIC comes first in the
 // boot order (bootindex) at every boot, then its disks. The boot server
 // decides, as for SeaBIOS's "network once": an installed host gets the
-// local script, whose `exit` hands back to OVMF, which boots the first disk's
+// local script, whose `exit 1` hands back to OVMF, which boots the first disk's
 // ESP (every disk has one).
 func qemuArgs(h *Host, runDir string, memMiB int) []string {
 	dir := filepath.Join(runDir, h.Name)
@@ -92,7 +92,9 @@ func qemuArgs(h *Host, runDir string, memMiB int) []string {
 		"-device", "virtio-net-pci,netdev=n0,mac=" + h.MAC + bootIndex(1),
 	}
 	if uefi {
-		args = append(args, "-bios", OVMFImage)
+		// IPv4 PXE only: the lab's boot servers speak DHCPv4, and OVMF
+		// would wait out DHCPv6 on every boot before trying the disks
+		args = append(args, "-bios", OVMFImage, "-fw_cfg", "name=opt/org.tianocore/IPv6PXESupport,string=n")
 	}
 	for i, d := range h.Disks {
 		id := "d" + strconv.Itoa(i)

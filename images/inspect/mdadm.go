@@ -44,6 +44,9 @@ type Array struct {
 	Members []Member `json:"members"`
 }
 
+// mdMagicLine is the md superblock magic line of `mdadm --examine`.
+var mdMagicLine = regexp.MustCompile(`(?m)^\s*Magic : a92b4efc\s*$`)
+
 var kvLine = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*)$`)
 
 // ParseExamine reads the text of `mdadm --examine` of one member.
@@ -130,8 +133,10 @@ func examineDisks(ctx context.Context, disks []string) ([]Array, error) {
 				b, err := exec.CommandContext(ctx, "mdadm", "--examine", dev).CombinedOutput()
 				return string(b), err
 			})
-			if err != nil {
-				continue // not an md member
+			if err != nil || !mdMagicLine.MatchString(out) {
+				// not an md member; mdadm also answers 0 for a boot sector
+				// it reads as an MBR, such as a UEFI host's FAT ESP
+				continue
 			}
 			m, err := ParseExamine(out)
 			if err != nil {

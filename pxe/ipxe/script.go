@@ -73,7 +73,9 @@ echo racksmith: {{.Name}} boots from its disk
 iseq ${platform} efi && goto efi ||
 sanboot --no-describe --drive 0x80 || goto efi
 :efi
-exit
+# a failure: a UEFI boot manager that sees a boot option succeed stops and
+# shows its menu (OVMF's UiApp); on a failure it boots the next one, the disk
+exit 1
 {{end}}
 {{define "none"}}#!ipxe
 # racksmith: none {{.Name}}
