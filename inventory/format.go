@@ -14,23 +14,23 @@ import (
 // Format returns src in canonical HCL layout, as `terraform fmt` writes it.
 // Source that does not parse is refused with its diagnostics, untouched.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	if d := checkText(filename, src); d != nil {
+		return nil, hcl.Diagnostics{d}
+	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}
 	return hclwrite.Format(src), nil
 }
 
-// FormatDir formats every .hcl file of dir. With write set it rewrites the
-// files that change, atomically; either way it returns the names of the
-// files whose layout is not canonical. No file is written if any fails to
-// parse.
+// FormatDir formats the .hcl files of dir that Load reads. With write set
+// it rewrites the files that change, atomically; either way it returns the
+// names of the files whose layout is not canonical. No file is written if
+// any fails to read or parse.
 func FormatDir(dir string, write bool) ([]string, hcl.Diagnostics, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.hcl"))
+	names, err := stackFiles(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list %s: %w", dir, err)
-	}
-	if len(names) == 0 {
-		return nil, nil, fmt.Errorf("%w: %s holds no .hcl file", ErrNoStack, dir)
+		return nil, nil, err
 	}
 	type change struct {
 		name string
@@ -39,9 +39,10 @@ func FormatDir(dir string, write bool) ([]string, hcl.Diagnostics, error) {
 	var changes []change
 	var diags hcl.Diagnostics
 	for _, name := range names {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return nil, nil, fmt.Errorf("read inventory file: %w", err)
+		src, rd := readStackFile(name)
+		if rd != nil {
+			diags = append(diags, rd)
+			continue
 		}
 		out, d := Format(src, name)
 		diags = append(diags, d...)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -27,31 +26,31 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 }}
 
 // Load reads every *.hcl file of a stack folder, in name order, and decodes
-// them together into one Inventory. Diagnostics are collected across all
-// files; the returned Inventory holds whatever decoded, even with errors, so
-// that callers can print diagnostics with snippets from inv.Files.
+// them together into one Inventory. Hidden files (".#servers.hcl", an
+// editor's lock) are left out; a file that is not regular, is
+// over MaxFileSize or is not text gets one diagnostic and the others are
+// still loaded. Diagnostics are collected across all files; the returned
+// Inventory holds whatever decoded, even with errors, so that callers can
+// print diagnostics with snippets from inv.Files.
 func Load(dir string) (*Inventory, hcl.Diagnostics) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.hcl"))
-	if err != nil || len(names) == 0 {
-		if err == nil {
-			err = fmt.Errorf("%w: %s holds no .hcl file", ErrNoStack, dir)
+	names, err := stackFiles(dir)
+	if err != nil {
+		summary := "No inventory files"
+		if fi, e := os.Stat(dir); e != nil || !fi.IsDir() {
+			summary = "No stack directory"
 		}
 		return &Inventory{Dir: dir, Files: map[string]*hcl.File{}}, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
-			Summary:  "No inventory files",
+			Summary:  summary,
 			Detail:   err.Error(),
 		}}
 	}
 	srcs := make(map[string][]byte, len(names))
 	var diags hcl.Diagnostics
 	for _, name := range names {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cannot read inventory file",
-				Detail:   fmt.Sprintf("read %s: %s", name, err),
-			})
+		b, d := readStackFile(name)
+		if d != nil {
+			diags = append(diags, d)
 			continue
 		}
 		srcs[name] = b
@@ -70,6 +69,17 @@ func LoadSources(dir string, srcs map[string][]byte) (*Inventory, hcl.Diagnostic
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	// a binary file is one error, not thousands of syntax errors
+	var textDiags hcl.Diagnostics
+	texts := names[:0]
+	for _, name := range names {
+		if d := checkText(name, srcs[name]); d != nil {
+			textDiags = append(textDiags, d)
+			continue
+		}
+		texts = append(texts, name)
+	}
+	names = texts
 
 	// Pass 1: the scope. Only files that can hold variable or locals blocks
 	// are parsed here; their diagnostics are reported by pass 2.
@@ -101,6 +111,7 @@ func LoadSources(dir string, srcs map[string][]byte) (*Inventory, hcl.Diagnostic
 		}
 	}
 	ctx, diags := evalContext(variables, locals)
+	diags = append(textDiags, diags...)
 
 	// Pass 2: each file is parsed, decoded and its syntax tree dropped, in
 	// parallel; results are merged in file order. Peak memory stays near

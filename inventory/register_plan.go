@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -108,18 +107,15 @@ func Register(dir string, reg Registration) (*RegisterResult, error) {
 }
 
 func readStack(dir string) (map[string][]byte, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.hcl"))
+	names, err := stackFiles(dir)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", dir, err)
-	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%w: %s holds no .hcl file", ErrNoStack, dir)
+		return nil, err
 	}
 	srcs := make(map[string][]byte, len(names))
 	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			return nil, fmt.Errorf("read inventory file: %w", err)
+		b, d := readStackFile(n)
+		if d != nil {
+			return nil, fmt.Errorf("%s: %s", d.Summary, d.Detail)
 		}
 		srcs[n] = b
 	}
