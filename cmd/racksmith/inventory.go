@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -24,7 +26,9 @@ func init() {
 		Short: "Load, validate and analyse an inventory folder; exit 1 on errors",
 		Long: "Loads every .hcl file of DIR (default: the current folder), validates it and runs the\n" +
 			"placement and power analysis. Diagnostics name file:line and the field, with the source\n" +
-			"snippet; --format json prints them as JSON. Exit status 0 when valid, 1 on errors.",
+			"snippet (the first 50 errors and 20 warnings, then how many more); --format json prints them\n" +
+			"all as JSON. Hidden files are skipped; files over 16 MiB or not text are refused.\n" +
+			"Exit status 0 when valid, 1 on errors.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runInventoryValidate(cmd.OutOrStdout(), cmd.ErrOrStderr(), invDirArg(args), format)
@@ -100,7 +104,7 @@ func runInventoryFmt(stdout, stderr io.Writer, dir string, check bool) error {
 		return err
 	}
 	if diags.HasErrors() {
-		if err := hcl.NewDiagnosticTextWriter(stderr, nil, 100, false).WriteDiagnostics(diags); err != nil {
+		if err := invWriteDiags(stderr, &inventory.Inventory{Files: fmtSourceFiles(diags)}, diags); err != nil {
 			return err
 		}
 		return &exitError{code: 1}
@@ -115,16 +119,54 @@ func runInventoryFmt(stdout, stderr io.Writer, dir string, check bool) error {
 }
 
 // invWriteDiags prints diagnostics with their source snippets, literal
-// secrets masked.
+// secrets masked and control characters escaped, in file order: the first
+// textMaxErrors errors and textMaxWarnings warnings, then a line saying
+// how many more there are.
 func invWriteDiags(w io.Writer, inv *inventory.Inventory, diags hcl.Diagnostics) error {
 	if len(diags) == 0 {
 		return nil
 	}
+	shown, moreErr, moreWarn := boundDiags(diags, textMaxErrors, textMaxWarnings)
 	var files map[string]*hcl.File
 	if inv != nil {
-		files = inventory.RedactedFiles(inv.Files, diags)
+		files = inventory.RedactedFiles(inv.Files, redactionDiags(diags, shown))
 	}
-	return hcl.NewDiagnosticTextWriter(w, files, 100, false).WriteDiagnostics(diags)
+	sw := newSnippetWriter(files)
+	esc := &ctrlEscaper{w: w}
+	var buf bytes.Buffer
+	for _, d := range shown {
+		buf.Reset()
+		if err := sw.write(&buf, d); err != nil {
+			return err
+		}
+		if _, err := esc.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	if moreErr+moreWarn > 0 {
+		if _, err := fmt.Fprintf(esc, "… and %d more errors (%d more warnings); --format json lists them all\n", moreErr, moreWarn); err != nil {
+			return err
+		}
+	}
+	return esc.Flush()
+}
+
+// fmtSourceFiles reads the files fmt's diagnostics point into, for their
+// snippets (FormatDir has refused those too large or not text).
+func fmtSourceFiles(diags hcl.Diagnostics) map[string]*hcl.File {
+	files := map[string]*hcl.File{}
+	tried := map[string]bool{}
+	for _, d := range diags {
+		if d.Subject == nil || tried[d.Subject.Filename] {
+			continue
+		}
+		name := d.Subject.Filename
+		tried[name] = true
+		if b, err := os.ReadFile(name); err == nil {
+			files[name] = &hcl.File{Bytes: b}
+		}
+	}
+	return files
 }
 
 func invWriteJSON(w io.Writer, v any) error {
