@@ -14,7 +14,6 @@ import (
 	"syscall"
 	"text/tabwriter"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/racksmith/racksmith/inventory"
@@ -146,7 +145,7 @@ func runLabUp(ctx context.Context, stderr io.Writer, f labFlags) error {
 		diags = append(diags, inventory.Validate(inv)...)
 	}
 	if diags.HasErrors() {
-		_ = hcl.NewDiagnosticTextWriter(stderr, inventory.RedactedFiles(inv.Files, diags), 100, false).WriteDiagnostics(diags)
+		_ = invWriteDiags(stderr, inv, diags)
 		return &exitError{code: 1, err: fmt.Errorf("inventory %s: %d error(s)", dir, len(diags.Errs()))}
 	}
 	lay, err := lab.Plan(inv, f.namespace, lab.DefaultBMCGateway)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/racksmith/racksmith/inventory"
@@ -64,7 +63,7 @@ func runLabSync(ctx context.Context, stdout, stderr io.Writer, f labFlags) error
 		diags = append(diags, inventory.Validate(inv)...)
 	}
 	if diags.HasErrors() {
-		_ = hcl.NewDiagnosticTextWriter(stderr, inventory.RedactedFiles(inv.Files, diags), 100, false).WriteDiagnostics(diags)
+		_ = invWriteDiags(stderr, inv, diags)
 		return &exitError{code: 1, err: fmt.Errorf("inventory %s: %d error(s)", dir, len(diags.Errs()))}
 	}
 	lay, err := lab.Plan(inv, f.namespace, lab.DefaultBMCGateway)

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -255,12 +254,7 @@ func pxeLoadSite(stack, name string) (*inventory.Inventory, *inventory.Site, err
 		diags = append(diags, inventory.Validate(inv)...)
 	}
 	if diags.HasErrors() {
-		var files map[string]*hcl.File
-		if inv != nil {
-			files = inv.Files
-		}
-		wr := hcl.NewDiagnosticTextWriter(os.Stderr, files, 100, false)
-		_ = wr.WriteDiagnostics(diags)
+		_ = invWriteDiags(os.Stderr, inv, diags) // bounded, secrets masked
 		return nil, nil, &exitError{code: 1, err: fmt.Errorf("--stack %s: inventory %s: %d error(s)", stack, dir, len(diags.Errs()))}
 	}
 	var names []string

@@ -99,16 +99,39 @@ func New(opt Options) pulumi.RunFunc {
 	}
 }
 
-// Diagnostics renders diagnostics with their source snippets.
+// maxDiagnostics is how many diagnostics an error of the program shows
+// with snippets (`racksmith inventory validate --format json` lists all).
+const maxDiagnostics = 20
+
+// Diagnostics renders diagnostics with their source snippets, errors
+// first, at most maxDiagnostics of them.
 func Diagnostics(inv *inventory.Inventory, diags hcl.Diagnostics) string {
+	shown := make(hcl.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			shown = append(shown, d)
+		}
+	}
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			shown = append(shown, d)
+		}
+	}
+	more := 0
+	if len(shown) > maxDiagnostics {
+		more, shown = len(shown)-maxDiagnostics, shown[:maxDiagnostics]
+	}
 	var b strings.Builder
 	files := map[string]*hcl.File{}
 	if inv != nil && inv.Files != nil {
 		// snippets never show a secret (a literal or misspelled password)
-		files = inventory.RedactedFiles(inv.Files, diags)
+		files = inventory.RedactedFiles(inv.Files, shown)
 	}
 	w := hcl.NewDiagnosticTextWriter(&b, files, 100, false)
-	_ = w.WriteDiagnostics(diags)
+	_ = w.WriteDiagnostics(shown)
+	if more > 0 {
+		fmt.Fprintf(&b, "… and %d more (racksmith inventory validate --format json lists them all)\n", more)
+	}
 	return strings.TrimRight(b.String(), "\n")
 }
 

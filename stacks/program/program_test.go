@@ -2,6 +2,7 @@ package program
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,5 +232,27 @@ func TestRunFindsProjectRoot(t *testing.T) {
 	}
 	if servers != 4 {
 		t.Fatalf("%d servers declared, want the lab's 4", servers)
+	}
+}
+
+// An inventory with many errors stops the program with a bounded message:
+// the first diagnostics with snippets, then how many more.
+func TestProgramInvalidInventoryMessageBounded(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../lab/sites.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many []byte
+	for range 30 {
+		many = append(many, src...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sites.hcl"), many, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = runWith(t, map[string]string{"racksmith:inventory": dir, "racksmith:bmcPassword": labPassword}, nil)
+	if err == nil || !strings.Contains(err.Error(), "more (racksmith inventory validate --format json lists them all)") ||
+		strings.Count(err.Error(), "sites.hcl line") > maxDiagnostics {
+		t.Fatalf("many errors: %d snippets, want at most %d and a count of the rest:\n%.2000s", strings.Count(fmt.Sprint(err), "sites.hcl line"), maxDiagnostics, err)
 	}
 }
