@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -32,7 +33,9 @@ func (l *Lab) waitServing(ctx context.Context, bs *BootServer, pid int) error {
 	ctx, cancel := context.WithTimeout(ctx, bootServerReady)
 	defer cancel()
 	for {
-		if !alive(pid, bootServerMarker(bs)) {
+		// gone, not "not alive": right after the fork the child's command
+		// line is still ours (no marker) until it has exec'd
+		if gone(pid) {
 			log, _ := os.ReadFile(filepath.Join(l.bootServerDir(bs.Site), "log"))
 			return fmt.Errorf("boot server %s exited at start: %q", bs.Site, tail(string(log), 800))
 		}
@@ -52,4 +55,14 @@ func (l *Lab) waitServing(ctx context.Context, bs *BootServer, pid int) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// gone tells whether pid has exited (no process, or a zombie).
+func gone(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	return i > 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }
