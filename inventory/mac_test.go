@@ -36,3 +36,15 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+// FormatSize picks the unit that keeps the number whole and smallest, as a
+// technician would write the size down from the disk's label.
+func TestFormatSize(t *testing.T) {
+	for n, want := range map[int64]string{
+		3_840_000_000_000: "3840GB", 512 << 20: "512MiB", 1 << 40: "1TiB", 4e12: "4TB", 1023: "1023B", 1536: "1536B", 2048: "2KiB",
+	} {
+		if got := FormatSize(n); got != want {
+			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

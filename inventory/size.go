@@ -42,15 +42,26 @@ func ParseSize(s string) (int64, error) {
 	return int64(v), nil
 }
 
-// FormatSize writes bytes in the largest IEC unit that keeps it whole, else
-// in bytes; ParseSize reads it back.
+// FormatSize writes bytes in the unit, decimal (kB … PB, as disk vendors
+// label them) or binary (KiB … PiB), that keeps it whole with the smallest
+// number, else in bytes; ParseSize reads it back. A 3.84 TB disk is
+// "3840GB", a 512 MiB one "512MiB".
 func FormatSize(n int64) string {
-	units := []string{"PiB", "TiB", "GiB", "MiB", "KiB"}
-	for i, u := range units {
-		m := int64(1) << (10 * (5 - i))
-		if n >= m && n%m == 0 {
-			return strconv.FormatInt(n/m, 10) + u
+	best, unit := n, "B"
+	try := func(m int64, u string) {
+		if n >= m && n%m == 0 && n/m < best {
+			best, unit = n/m, u
 		}
 	}
-	return strconv.FormatInt(n, 10) + "B"
+	for i, u := range []string{"kB", "MB", "GB", "TB", "PB"} {
+		m := int64(1)
+		for range i + 1 {
+			m *= 1000
+		}
+		try(m, u)
+	}
+	for i, u := range []string{"KiB", "MiB", "GiB", "TiB", "PiB"} {
+		try(int64(1)<<(10*(i+1)), u)
+	}
+	return strconv.FormatInt(best, 10) + unit
 }
