@@ -53,12 +53,28 @@ func editServer(src []byte, filename string, want *Server, reg Registration, isN
 		body.SetAttributeValue("roles", stringList(want.Roles))
 	}
 	if isNew || len(reg.PSUs) > 0 {
-		replaceBlocks(body, "psu")
-		for _, p := range want.PSUs {
-			b := appendBlock(body, "psu")
+		setPSU := func(b *hclwrite.Body, p PSU) {
 			b.SetAttributeValue("pdu", cty.StringVal(p.PDU))
 			b.SetAttributeValue("outlet", cty.NumberIntVal(int64(p.Outlet)))
 			b.SetAttributeValue("watts", cty.NumberIntVal(int64(p.Watts)))
+		}
+		var old []*hclwrite.Block
+		for _, b := range body.Blocks() {
+			if b.Type() == "psu" {
+				old = append(old, b)
+			}
+		}
+		if len(old) == len(want.PSUs) {
+			// as many supplies as before: edit them where they are (their
+			// place and comments stay)
+			for i, p := range want.PSUs {
+				setPSU(old[i].Body(), p)
+			}
+		} else {
+			replaceBlocks(body, "psu")
+			for _, p := range want.PSUs {
+				setPSU(appendBlock(body, "psu"), p)
+			}
 		}
 	}
 	if isNew {

@@ -208,3 +208,19 @@ func TestApplyFacts(t *testing.T) {
 		t.Errorf("contradicting serial: err = %v", err)
 	}
 }
+
+// Moving a server's two supplies to other outlets edits its psu blocks
+// where they are: exactly the two outlet lines change.
+func TestRegisterUpdatesPSUsInPlace(t *testing.T) {
+	dir := copyStack(t, "lab")
+	before := snapshot(t, dir)["servers.hcl"]
+	res, err := Register(dir, Registration{Name: "fra1-node1",
+		PSUs: []RegPSU{{PDU: "fra1-pdu-a", Outlet: 7, Watts: 120}, {PDU: "fra1-pdu-b", Outlet: 7, Watts: 120}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := lineDiff(before, string(res.New))
+	if len(d) != 4 || !strings.Contains(d[1], "outlet = 7") || !strings.Contains(d[3], "outlet = 7") {
+		t.Errorf("want exactly the two outlet lines changed, got %q", d)
+	}
+}
