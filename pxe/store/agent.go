@@ -221,13 +221,9 @@ func (s *Store) Facts(tok string, f plan.Facts) (string, error) {
 func (s *Store) Unlock(tok string) (string, string, error) {
 	var mac, key string
 	err := s.db.View(func(tx *bolt.Tx) error {
-		r, _, err := lookup(tx, tok, KindUnlock)
+		r, err := unlockRecord(tx, tok, &mac)
 		if err != nil {
 			return err
-		}
-		mac = r.MAC
-		if r.State == plan.StateQuarantine {
-			return fmt.Errorf("%w: host is quarantined", ErrWrongState)
 		}
 		if tang, err := s.tangHost(r); err != nil {
 			return err

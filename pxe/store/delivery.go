@@ -21,13 +21,9 @@ func (s *Store) BootPlan(tok string) (string, plan.BootPlan, error) {
 	var mac string
 	var bp plan.BootPlan
 	err := s.db.View(func(tx *bolt.Tx) error {
-		r, _, err := lookup(tx, tok, KindUnlock)
+		r, err := unlockRecord(tx, tok, &mac)
 		if err != nil {
 			return err
-		}
-		mac = r.MAC
-		if r.State == plan.StateQuarantine {
-			return fmt.Errorf("%w: host is quarantined", ErrWrongState)
 		}
 		p, err := s.openPlan(r)
 		if err != nil {
@@ -54,11 +50,10 @@ func (s *Store) BootPlan(tok string) (string, plan.BootPlan, error) {
 func (s *Store) Delivered(tok string, d plan.Delivery) (string, error) {
 	var mac string
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		r, _, err := lookup(tx, tok, KindUnlock)
+		r, err := unlockRecord(tx, tok, &mac)
 		if err != nil {
 			return err
 		}
-		mac = r.MAC
 		if len(d.FileSums) > maxDeliveredFiles || len(d.Removed) > maxDeliveredFiles {
 			return fmt.Errorf("%w: field file_sums: more than %d files", ErrInvalid, maxDeliveredFiles)
 		}
@@ -85,6 +80,21 @@ func (s *Store) Delivered(tok string, d plan.Delivery) (string, error) {
 		return s.putRecord(tx, r)
 	})
 	return mac, err
+}
+
+// unlockRecord is the record of an installed host asking with its unlock
+// token (booting from its disks), refused when the host is quarantined;
+// *mac is set as soon as the token is known, for the caller's log.
+func unlockRecord(tx *bolt.Tx, tok string, mac *string) (*record, error) {
+	r, _, err := lookup(tx, tok, KindUnlock)
+	if err != nil {
+		return nil, err
+	}
+	*mac = r.MAC
+	if r.State == plan.StateQuarantine {
+		return nil, fmt.Errorf("%w: host is quarantined", ErrWrongState)
+	}
+	return r, nil
 }
 
 // maxDeliveredFiles bounds a delivery report.
