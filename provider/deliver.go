@@ -28,6 +28,9 @@ func (ss *session) deliver(ctx context.Context, in ServerArgs, pl plan.Plan, tim
 	if delivered(st, in.Hostname, want) {
 		return st.Delivered.FileSums, nil
 	}
+	// a retry of this intent finds the boot of the failed attempt in the
+	// events: only a boot after the reboot below counts
+	since := lastBoot(st)
 	state, err := ss.power(ctx)
 	if err != nil {
 		return nil, err
@@ -36,7 +39,7 @@ func (ss *session) deliver(ctx context.Context, in ServerArgs, pl plan.Plan, tim
 		return nil, err
 	}
 	ss.logf("%s: rebooting to lay down %d role files", ss.mac, len(want))
-	return ss.waitDelivered(ctx, in.Hostname, want, timeout)
+	return ss.waitDelivered(ctx, in.Hostname, want, since, timeout)
 }
 
 // delivered tells whether st reports exactly the files want (and hostname).
@@ -45,16 +48,13 @@ func delivered(st plan.Status, hostname string, want map[string]string) bool {
 	if d == nil || (d.Hostname != "" && d.Hostname != hostname) {
 		return false
 	}
-	got := d.FileSums
-	if len(want) == 0 && len(got) == 0 {
-		return true
-	}
-	return maps.Equal(got, want)
+	return maps.Equal(d.FileSums, want)
 }
 
 // waitDelivered polls the boot server until the host reports the files.
-// A host that reports booting from its disks without them fails at once.
-func (ss *session) waitDelivered(ctx context.Context, hostname string, want map[string]string, timeout time.Duration) (map[string]string, error) {
+// A host that reports booting from its disks (after since) without them
+// fails at once.
+func (ss *session) waitDelivered(ctx context.Context, hostname string, want map[string]string, since time.Time, timeout time.Duration) (map[string]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tick := time.NewTicker(ss.deps.PollInterval)
@@ -65,7 +65,7 @@ func (ss *session) waitDelivered(ctx context.Context, hostname string, want map[
 		case err == nil && delivered(st, hostname, want):
 			ss.logf("%s: %d role files delivered", ss.mac, len(want))
 			return st.Delivered.FileSums, nil
-		case err == nil && bootedSincePut(st):
+		case err == nil && lastBoot(st).After(since):
 			return nil, fmt.Errorf("%w: %s (%s) came up from its disks but did not report the files of its new plan",
 				ErrNotDelivered, hostname, ss.mac)
 		case err != nil && ctx.Err() == nil:
@@ -83,13 +83,15 @@ func (ss *session) waitDelivered(ctx context.Context, hostname string, want map[
 	}
 }
 
-// bootedSincePut tells whether the host reported a boot from its disks
-// since the current intent was registered (its events start there).
-func bootedSincePut(st plan.Status) bool {
+// lastBoot is when the host last reported booting from its disks since
+// the current intent was registered (its events start there); zero when
+// it did not.
+func lastBoot(st plan.Status) time.Time {
+	var t time.Time
 	for _, e := range st.Events {
-		if e.Stage == plan.StageBooted {
-			return true
+		if e.Stage == plan.StageBooted && e.Time.After(t) {
+			t = e.Time
 		}
 	}
-	return false
+	return t
 }

@@ -104,7 +104,7 @@ func (s *Server) Update(ctx context.Context, req infer.UpdateRequest[ServerArgs,
 	}
 	if hash := PlanHash(pl); hash != old.PlanHash {
 		want := fileSums(in.Files)
-		if maps.Equal(old.FilesDelivered, want) && old.Hostname == in.Hostname {
+		if FileChanges(old.Files, in.Files) == "" && maps.Equal(old.FilesDelivered, want) && old.Hostname == in.Hostname {
 			// nothing the host lays down changed (network settings, the
 			// BMC, the image digest of a later install): register only
 			local := pl
