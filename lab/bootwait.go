@@ -1,7 +1,6 @@
 package lab
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -55,14 +54,4 @@ func (l *Lab) waitServing(ctx context.Context, bs *BootServer, pid int) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-// gone tells whether pid has exited (no process, or a zombie).
-func gone(pid int) bool {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true
-	}
-	i := bytes.LastIndexByte(stat, ')')
-	return i > 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }

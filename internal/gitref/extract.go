@@ -15,13 +15,13 @@ import (
 	"strings"
 )
 
-// Extract writes the files under dir (a folder inside a git work tree) as
-// they are at ref (HEAD, a branch, a commit) into dest, keeping their paths
-// relative to dir. It fails when dir is not in a git work tree, ref is
-// unknown, or dir does not exist at ref.
 // ErrUnknownRef means the git ref names no commit (a typo, a branch not fetched).
 var ErrUnknownRef = errors.New("unknown commit")
 
+// Extract writes the files under dir (a folder inside a git work tree) as
+// they are at ref (HEAD, a branch, a commit) into dest, keeping their paths
+// relative to dir. It fails when dir is not in a git work tree, ref is
+// unknown (ErrUnknownRef), or dir does not exist at ref.
 func Extract(ctx context.Context, dir, ref, dest string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 
@@ -33,8 +34,12 @@ func (s *Store) BootPlan(tok string) (string, plan.BootPlan, error) {
 			return fmt.Errorf("%w: no plan held for the host", ErrWrongState)
 		}
 		bp = plan.BootPlan{Hostname: p.Hostname, Network: p.Network, Files: p.Files}
+		planned := make(map[string]bool, len(p.Files))
+		for _, f := range p.Files {
+			planned[f.Path] = true
+		}
 		for old := range r.OnDisk {
-			if !slices.ContainsFunc(p.Files, func(f plan.File) bool { return f.Path == old }) {
+			if !planned[old] {
 				bp.Remove = append(bp.Remove, old)
 			}
 		}
@@ -65,11 +70,12 @@ func (s *Store) Delivered(tok string, d plan.Delivery) (string, error) {
 		if d.Time.IsZero() {
 			d.Time = s.now().UTC()
 		}
-		onDisk := make(map[string]string, len(r.OnDisk)+len(d.FileSums))
-		for p, sum := range r.OnDisk {
-			if !slices.Contains(d.Removed, p) {
-				onDisk[p] = sum
-			}
+		onDisk := maps.Clone(r.OnDisk)
+		if onDisk == nil {
+			onDisk = make(map[string]string, len(d.FileSums))
+		}
+		for _, p := range d.Removed {
+			delete(onDisk, p)
 		}
 		for p, sum := range d.FileSums {
 			onDisk[p] = sum
