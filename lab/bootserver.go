@@ -18,7 +18,7 @@ func (l *Lab) bootServerDir(site string) string {
 
 // startBootServers starts `racksmith pxe serve` for each site in the
 // namespace, when the lab is configured with a boot server binary.
-func (l *Lab) startBootServers(lay *Layout) error {
+func (l *Lab) startBootServers(ctx context.Context, lay *Layout) error {
 	if l.cfg.BootServer == nil {
 		l.log.Warn("boot servers not started: no racksmith binary with `pxe serve` configured")
 		return nil
@@ -40,7 +40,7 @@ func (l *Lab) startBootServers(lay *Layout) error {
 		if err != nil {
 			return fmt.Errorf("boot server %s: %w", bs.Site, err)
 		}
-		if err := l.waitServing(context.Background(), bs, pid); err != nil {
+		if err := l.waitServing(ctx, bs, pid); err != nil {
 			return err
 		}
 		l.log.Info("boot server started", "site", bs.Site, "interface", bs.Interface, "pid", pid)

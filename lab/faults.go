@@ -88,7 +88,7 @@ func (l *Lab) RestartBootServers() error {
 	if err != nil {
 		return err
 	}
-	return l.restartBootServers(lay)
+	return l.restartBootServers(context.Background(), lay)
 }
 
 // labHost is a BMC-managed host of the running lab.

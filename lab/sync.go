@@ -110,7 +110,7 @@ func (l *Lab) Sync(ctx context.Context, lay *Layout) (*Synced, error) {
 		return res, err
 	}
 	if len(added) > 0 && l.cfg.BootServer != nil {
-		if err := l.restartBootServers(lay); err != nil {
+		if err := l.restartBootServers(ctx, lay); err != nil {
 			return res, err
 		}
 		res.BootServersRestarted = true
@@ -186,7 +186,7 @@ func (l *Lab) adopt(ctx context.Context, u, h *Host) error {
 
 // restartBootServers stops each site's boot server by pid and starts it
 // again on the same state file, reading the inventory anew.
-func (l *Lab) restartBootServers(lay *Layout) error {
+func (l *Lab) restartBootServers(ctx context.Context, lay *Layout) error {
 	for i := range lay.BootServers {
 		bs := &lay.BootServers[i]
 		pidFile := filepath.Join(l.bootServerDir(bs.Site), "pid")
@@ -199,5 +199,5 @@ func (l *Lab) restartBootServers(lay *Layout) error {
 		}
 	}
 	time.Sleep(100 * time.Millisecond)
-	return l.startBootServers(lay)
+	return l.startBootServers(ctx, lay)
 }

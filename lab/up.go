@@ -118,7 +118,7 @@ func (l *Lab) Up(ctx context.Context, lay *Layout) (err error) {
 			}
 		}
 	}
-	if err := l.startBootServers(lay); err != nil {
+	if err := l.startBootServers(ctx, lay); err != nil {
 		return err
 	}
 	l.log.Info("lab up", "namespace", l.cfg.Namespace, "hosts", len(lay.Hosts), "duration", time.Since(start).Round(time.Millisecond))
