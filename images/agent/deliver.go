@@ -2,6 +2,8 @@ package agent
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -44,18 +46,21 @@ func (a *Agent) deliver(ctx context.Context, cfg BootConfig, dev, fstype string)
 		a.Log.Warn("boot plan not fetched: booting with the role files on disk", "host", cfg.Hostname, "err", err)
 		return nil
 	}
-	d, err := a.layDown(bp)
-	if err != nil {
-		a.Log.Error("boot plan not laid down: booting with the role files on disk", "host", cfg.Hostname, "err", err)
-		return nil
-	}
-	// unmount and mount again: the files are checkpointed to their place
-	// on the disks (readable from outside, safe from a hard power-off)
-	if _, err := a.run(ctx, "boot", "umount", a.NewRoot); err != nil {
-		return err
-	}
-	if _, err := a.run(ctx, "boot", "mount", "-t", fstype, dev, a.NewRoot); err != nil {
-		return err
+	d := a.onDisk(bp)
+	if d == nil {
+		if d, err = a.layDown(bp); err != nil {
+			a.Log.Error("boot plan not laid down: booting with the role files on disk", "host", cfg.Hostname, "err", err)
+			return nil
+		}
+		// unmount and mount again: the files are checkpointed to their
+		// place on the disks (readable from outside, safe from a hard
+		// power-off)
+		if _, err := a.run(ctx, "boot", "umount", a.NewRoot); err != nil {
+			return err
+		}
+		if _, err := a.run(ctx, "boot", "mount", "-t", fstype, dev, a.NewRoot); err != nil {
+			return err
+		}
 	}
 	if err := api.Delivered(ctx, base+"/delivered", *d); err != nil {
 		a.Log.Warn("delivery not reported", "host", cfg.Hostname, "err", err)
@@ -63,6 +68,38 @@ func (a *Agent) deliver(ctx context.Context, cfg BootConfig, dev, fstype string)
 	}
 	a.Log.Info("role files delivered", "host", bp.Hostname, "files", len(d.FileSums), "removed", len(d.Removed))
 	return nil
+}
+
+// onDisk is the delivery report of a root that already holds bp (every
+// file with its content and mode, the hostname, nothing to remove): the
+// usual boot, which then writes nothing; nil when something differs.
+func (a *Agent) onDisk(bp *plan.BootPlan) *plan.Delivery {
+	if len(bp.Remove) > 0 {
+		return nil
+	}
+	if bp.Hostname != "" {
+		if b, err := os.ReadFile(filepath.Join(a.NewRoot, "etc/hostname")); err != nil || string(b) != bp.Hostname+"\n" {
+			return nil
+		}
+	}
+	d := &plan.Delivery{Hostname: bp.Hostname, FileSums: make(map[string]string, len(bp.Files)), Time: time.Now().UTC()}
+	for _, f := range bp.Files {
+		p := filepath.Join(a.NewRoot, f.Path)
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != fileMode(f).Perm() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		sum := sha256.Sum256(b)
+		if hex.EncodeToString(sum[:]) != strings.ToLower(f.SHA256) {
+			return nil
+		}
+		d.FileSums[f.Path] = f.SHA256
+	}
+	return d
 }
 
 // layDown writes bp into the root at NewRoot.

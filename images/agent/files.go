@@ -35,11 +35,7 @@ func (a *Agent) writeFiles(files []plan.File) (map[string]string, error) {
 		if err := checkFile(f); err != nil {
 			return nil, err
 		}
-		mode := fs.FileMode(f.Mode & 0o7777)
-		if mode == 0 {
-			mode = 0o644
-		}
-		if err := a.writeFile(f.Path, f.Content, mode); err != nil {
+		if err := a.writeFile(f.Path, f.Content, fileMode(f)); err != nil {
 			return nil, err
 		}
 		b, err := os.ReadFile(filepath.Join(a.Target, f.Path))
@@ -146,4 +142,12 @@ func hostsFile(hostname, address string) (string, error) {
 		fmt.Fprintf(&hosts, "%s\t%s\n", pfx.Addr(), hostname)
 	}
 	return hosts.String(), nil
+}
+
+// fileMode is the mode a plan file is written with (0644 when it names none).
+func fileMode(f plan.File) fs.FileMode {
+	if mode := fs.FileMode(f.Mode & 0o7777); mode != 0 {
+		return mode
+	}
+	return 0o644
 }
