@@ -225,9 +225,7 @@ func (s *Store) Unlock(tok string) (string, string, error) {
 		if err != nil {
 			return err
 		}
-		if tang, err := s.tangHost(r); err != nil {
-			return err
-		} else if tang {
+		if r.KeySource == "tang" {
 			return fmt.Errorf("%w: the host's key source is tang: its Tang servers unlock it, not the boot server", ErrWrongState)
 		}
 		if r.Secrets.SealedKey == nil {
@@ -241,15 +239,6 @@ func (s *Store) Unlock(tok string) (string, string, error) {
 		return nil
 	})
 	return mac, key, err
-}
-
-// tangHost tells whether the host's plan unlocks its root with Tang.
-func (s *Store) tangHost(r *record) (bool, error) {
-	p, err := s.openPlan(r)
-	if err != nil || p == nil {
-		return false, err
-	}
-	return p.Encryption.KeySource == "tang", nil
 }
 
 // openPlan unseals the host's plan; nil when it has none.

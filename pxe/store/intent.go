@@ -141,7 +141,7 @@ func (s *Store) PutIntent(mac string, in plan.Intent, reinstall bool) (PutResult
 			Secrets: recordSecrets{SealedKey: sealed, SealedPlan: sealedPlan, SealedRecovery: sealedRecovery, UnlockHash: unlock},
 		}
 		if in.Plan != nil {
-			r.Hostname = in.Plan.Hostname
+			r.Hostname, r.KeySource = in.Plan.Hostname, in.Plan.Encryption.KeySource
 		}
 		if in.Mode == plan.ModeLocal && sealed == nil {
 			// Boot-from-disk intent without a key: keep unlocking with the

@@ -66,8 +66,12 @@ type record struct {
 	// sha256: the last install's, then each boot-time delivery's. It
 	// survives new intents (a boot-from-disk intent removes what its plan
 	// no longer has).
-	OnDisk    map[string]string `json:"on_disk,omitempty"`
-	Delivered *plan.Delivery    `json:"delivered,omitempty"`
+	OnDisk map[string]string `json:"on_disk,omitempty"`
+	// KeySource is the plan's encryption key source ("bootserver",
+	// "tang"), kept beside the sealed plan so that an unlock need not
+	// unseal it.
+	KeySource string         `json:"key_source,omitempty"`
+	Delivered *plan.Delivery `json:"delivered,omitempty"`
 }
 
 // recordSecrets holds the secret material of a host, never in plain text:
