@@ -71,13 +71,7 @@ func runInventoryValidate(stdout, stderr io.Writer, dir, format string) error {
 	if format != "text" && format != "json" {
 		return fmt.Errorf("unknown --format %q: use text or json", format)
 	}
-	inv, _, diags := inventory.Check(dir)
-	if nerr, _ := inventory.Counts(diags); nerr == 0 {
-		// the roles' own requirements (e.g. a VIP per load-balanced site):
-		// what up and plan refuse, validate refuses
-		_, rdiags := modules.Render(inv)
-		diags = append(diags, rdiags...)
-	}
+	inv, _, _, diags := checkRendered(dir)
 	nerr, nwarn := inventory.Counts(diags)
 	if format == "json" {
 		out := invValidation{Valid: nerr == 0, ErrorCount: nerr, WarningCount: nwarn, Diagnostics: inventory.DiagnosticsJSON(diags)}
@@ -96,6 +90,19 @@ func runInventoryValidate(stdout, stderr io.Writer, dir, format string) error {
 		return &exitError{code: 1}
 	}
 	return nil
+}
+
+// checkRendered is inventory.Check (load, validate, placement and power
+// analysis) followed, when that finds no error, by rendering the roles:
+// their own requirements (e.g. a VIP per load-balanced site) are what up
+// refuses, so validate and plan refuse them too.
+func checkRendered(dir string) (*inventory.Inventory, *inventory.Report, modules.Files, hcl.Diagnostics) {
+	inv, rep, diags := inventory.Check(dir)
+	if diags.HasErrors() {
+		return inv, rep, nil, diags
+	}
+	files, rdiags := modules.Render(inv)
+	return inv, rep, files, append(diags, rdiags...)
 }
 
 func runInventoryFmt(stdout, stderr io.Writer, dir string, check bool) error {

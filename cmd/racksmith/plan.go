@@ -7,7 +7,6 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/racksmith/racksmith/inventory"
@@ -101,16 +100,7 @@ func runPlan(ctx context.Context, stdout, stderr io.Writer, f planFlags) error {
 		return fmt.Errorf("unknown --format %q: use text or json", f.format)
 	}
 	dir := filepath.Join(f.stacksDir, f.stack)
-	inv, rep, diags := inventory.Check(dir)
-	nerr, _ := inventory.Counts(diags)
-	var rendered modules.Files
-	if nerr == 0 {
-		// what up would refuse, plan refuses: roles that cannot be rendered
-		// (diagnostics on the inventory block to fix)
-		var rdiags hcl.Diagnostics
-		rendered, rdiags = modules.Render(inv)
-		diags = append(diags, rdiags...)
-	}
+	inv, rep, rendered, diags := checkRendered(dir)
 	nerr, nwarn := inventory.Counts(diags)
 
 	if f.base == "" {
