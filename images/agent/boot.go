@@ -40,28 +40,19 @@ func (a *Agent) Boot(ctx context.Context) error {
 		return fmt.Errorf("boot config has no array mounted at /")
 	}
 	dev := root.Device
-	if root.Encrypt && cfg.KeySource == "tang" {
-		// the Tang servers unlock it (clevis): no key from the boot server
-		if err := a.unlockTang(ctx, root.Device, root.Name); err != nil {
-			return fmt.Errorf("unlock with tang: %w", err)
-		}
-		dev = "/dev/mapper/" + root.Name
-	} else if root.Encrypt {
-		if cfg.KeySource != "bootserver" {
+	if root.Encrypt {
+		switch cfg.KeySource {
+		case "tang":
+			// the Tang servers unlock it (clevis): no key from the boot server
+			if err := a.unlockTang(ctx, root.Device, root.Name); err != nil {
+				return fmt.Errorf("unlock with tang: %w", err)
+			}
+		case "bootserver":
+			if err := a.unlockBootServer(ctx, cfg, root); err != nil {
+				return err
+			}
+		default:
 			return fmt.Errorf("%w: key source %q at boot", ErrNotImplemented, cfg.KeySource)
-		}
-		api := a.API
-		if api == nil {
-			api = bootapi.New("", cfg.UnlockToken)
-		}
-		key, err := api.Unlock(ctx, cfg.UnlockURL)
-		if err != nil {
-			return fmt.Errorf("unlock: %w", err)
-		}
-		defer clear(key)
-		step := diskplan.Step{Stage: "boot", Argv: []string{"cryptsetup", "open", "--type", "luks2", "--key-file", "-", root.Device, root.Name}, Stdin: diskplan.StdinKey}
-		if _, err := a.Runner.Run(ctx, step, key); err != nil {
-			return err
 		}
 		dev = "/dev/mapper/" + root.Name
 	}
@@ -84,4 +75,26 @@ func (a *Agent) Boot(ctx context.Context) error {
 	}
 	a.Log.Info("root unlocked and mounted", "host", cfg.Hostname, "stage", plan.StageBooted, "seconds", a.since())
 	return nil
+}
+
+// unlockBootServer opens the root with the key the boot server hands to
+// the unlock token (kept in memory only).
+func (a *Agent) unlockBootServer(ctx context.Context, cfg BootConfig, root *BootArray) error {
+	key, err := a.unlockAPI(cfg).Unlock(ctx, cfg.UnlockURL)
+	if err != nil {
+		return fmt.Errorf("unlock: %w", err)
+	}
+	defer clear(key)
+	step := diskplan.Step{Stage: "boot", Argv: []string{"cryptsetup", "open", "--type", "luks2", "--key-file", "-", root.Device, root.Name}, Stdin: diskplan.StdinKey}
+	_, err = a.Runner.Run(ctx, step, key)
+	return err
+}
+
+// unlockAPI is the boot server as the installed host's initramfs asks it:
+// with the unlock token of its boot config.
+func (a *Agent) unlockAPI(cfg BootConfig) API {
+	if a.API != nil {
+		return a.API
+	}
+	return bootapi.New("", cfg.UnlockToken)
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/racksmith/racksmith/images/agent/bootapi"
 	"github.com/racksmith/racksmith/pxe/plan"
 )
 
@@ -34,10 +33,7 @@ func (a *Agent) deliver(ctx context.Context, cfg BootConfig, dev, fstype string)
 		a.Log.Warn("no boot server to take role files from: booting with the files on disk", "host", cfg.Hostname)
 		return nil
 	}
-	api := a.API
-	if api == nil {
-		api = bootapi.New("", cfg.UnlockToken)
-	}
+	api := a.unlockAPI(cfg)
 	base := strings.TrimSuffix(cfg.UnlockURL, "/unlock")
 	ctx, cancel := context.WithTimeout(ctx, deliverTimeout)
 	defer cancel()
